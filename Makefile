@@ -1,0 +1,39 @@
+# The two commands that matter: `make run` and `make test` (see README).
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8866
+
+.PHONY: run test test-fast system-deps setup lint site bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+## Sets up everything and serves the site and the apps with demo data on the embedded SQLite.
+run: $(STAMP)
+	$(BIN)/berdikari demo-run --host $(HOST) --port $(PORT)
+
+## Sets up everything and runs every test (fast suite, PostgreSQL, browser tests).
+test: $(STAMP) system-deps
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/berdikari checklists validate
+	$(BIN)/pytest
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not e2e and not postgres"
+
+bench: $(STAMP) system-deps
+	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) site build .pytest_cache

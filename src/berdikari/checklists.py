@@ -1,0 +1,450 @@
+"""The standards as data: load and validate the YAML files in ``checklists/``.
+
+Every other part of Berdikari (site pages, apps, paper forms, scoring, exports) reads checklists
+through :func:`load_all` / :func:`load`; nothing restates a checklist by hand.
+
+Validation uses pydantic models. Errors are located: ``file:line: item ID: what is wrong``, and
+every error in a file is reported, not only the first. This module never touches the database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from markdown.extensions.toc import slugify
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError
+
+from berdikari.config import settings
+
+CRITICALITIES = ("minor", "mayor", "serius", "kritis")
+"""Grades of a finding, least serious first (CPPB-IRT inspection form)."""
+
+CRITICALITY_RANK = {c: i for i, c in enumerate(CRITICALITIES)}
+
+PRODUCT_CATEGORIES = ("pangan-olahan", "obat-tradisional", "kosmetik", "suplemen-kesehatan")
+PERMIT_ROUTES = ("spp-irt", "bpom-md", "halal", "bpom-tr", "bpom-na", "bpom-sd")
+SCORING_RULES = ("irtp-level", "readiness", "never")
+
+ITEM_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-\d{2}\.\d{2}$")
+CHECKLIST_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+GUIDE_LINK = re.compile(r"^[a-z0-9_./-]+\.md(#[a-z0-9_-]+)?$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A text in Indonesian (first) and English. Both are required."""
+
+    id: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.id
+
+
+class Regulation(_Strict):
+    key: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    number: str = Field(min_length=1)
+    year: int = Field(ge=1945, le=2100)
+    title: Text
+    uncertain: str | None = None
+    """Set when a fact taken from this regulation could not be confirmed; shown to readers."""
+
+    @property
+    def short(self) -> str:
+        return f"{self.number} Tahun {self.year}"
+
+
+class Citation(_Strict):
+    regulation: str
+    clause: str = Field(min_length=1)
+
+
+class Item(_Strict):
+    id: str
+    requirement: Text
+    question: Text
+    criticality: Literal["minor", "mayor", "serius", "kritis"] | None = None
+    cites: Citation
+    evidence: Text
+    guide: str
+    form_no: int | None = None
+    """The item's number on the official paper form, where there is one."""
+    uncertain: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_format(cls, v: str) -> str:
+        if not ITEM_ID.match(v):
+            raise ValueError(
+                f"item ID {v!r} must look like PREFIX-01.02 (capitals, digits, '-NN.NN')"
+            )
+        return v
+
+    @field_validator("guide")
+    @classmethod
+    def _guide_format(cls, v: str) -> str:
+        if not GUIDE_LINK.match(v):
+            raise ValueError(
+                f"guide link {v!r} must be a path under guides/ like 'panduan/x.md#anchor'"
+            )
+        return v
+
+    @property
+    def guide_page(self) -> str:
+        return self.guide.split("#", 1)[0]
+
+    @property
+    def guide_anchor(self) -> str | None:
+        return self.guide.split("#", 1)[1] if "#" in self.guide else None
+
+
+class Section(_Strict):
+    id: str = Field(pattern=r"^[A-Z0-9]{1,3}$")
+    title: Text
+    items: list[Item] = Field(min_length=1)
+
+
+class Applicability(_Strict):
+    categories: list[
+        Literal["pangan-olahan", "obat-tradisional", "kosmetik", "suplemen-kesehatan"]
+    ] = Field(min_length=1)
+    routes: list[Literal["spp-irt", "bpom-md", "halal", "bpom-tr", "bpom-na", "bpom-sd"]] = Field(
+        min_length=1
+    )
+
+
+class Scoring(_Strict):
+    rule: Literal["irtp-level", "readiness", "never"]
+    graded_by: Literal["regulation", "programme"] = "programme"
+    """Whether item criticalities come from the regulation or are the programme's own guidance."""
+    eligible_levels: list[Literal["I", "II", "III", "IV"]] | None = None
+    """irtp-level only: the levels that qualify for SPP-IRT."""
+    explanation: Text
+    uncertain: str | None = None
+
+
+class Checklist(_Strict):
+    id: str
+    version: str = Field(pattern=r"^\d+(\.\d+)*$")
+    effective: date
+    checked: date
+    """When the content was last checked against the regulations."""
+    title: Text
+    summary: Text
+    applies_to: Applicability
+    regulations: list[Regulation] = Field(min_length=1)
+    scoring: Scoring
+    sections: list[Section] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _id_format(cls, v: str) -> str:
+        if not CHECKLIST_ID.match(v):
+            raise ValueError(f"checklist id {v!r} must be kebab-case, e.g. 'cppob-irtp'")
+        return v
+
+    @model_validator(mode="after")
+    def _consistency(self) -> Checklist:
+        problems: list[str] = []
+        keys = [r.key for r in self.regulations]
+        if len(set(keys)) != len(keys):
+            problems.append("regulations: duplicate key")
+        seen: set[str] = set()
+        for s_i, section in enumerate(self.sections):
+            for i_i, item in enumerate(section.items):
+                where = f"sections.{s_i}.items.{i_i}"
+                if item.id in seen:
+                    problems.append(f"{where}.id: duplicate item ID {item.id}")
+                seen.add(item.id)
+                if item.cites.regulation not in keys:
+                    problems.append(
+                        f"{where}.cites.regulation: {item.cites.regulation!r} is not one of this "
+                        f"checklist's regulations ({', '.join(keys)})"
+                    )
+                if self.scoring.rule in ("irtp-level", "never") and item.criticality is None:
+                    problems.append(
+                        f"{where}.criticality: required by scoring rule {self.scoring.rule!r} "
+                        f"(one of {', '.join(CRITICALITIES)})"
+                    )
+        if self.scoring.rule == "irtp-level" and not self.scoring.eligible_levels:
+            problems.append("scoring.eligible_levels: required by scoring rule 'irtp-level'")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    # --- convenience -------------------------------------------------------------------------
+    @property
+    def items(self) -> list[Item]:
+        return [item for section in self.sections for item in section.items]
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def section_of(self, item_id: str) -> Section:
+        for section in self.sections:
+            if any(i.id == item_id for i in section.items):
+                return section
+        raise KeyError(item_id)
+
+    def regulation(self, key: str) -> Regulation:
+        return next(r for r in self.regulations if r.key == key)
+
+    @property
+    def ref(self) -> str:
+        """How to cite this checklist: ``id@version``."""
+        return f"{self.id}@{self.version}"
+
+
+# --- loading with located errors -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: Path
+    line: int
+    item: str | None
+    message: str
+
+    def __str__(self) -> str:
+        who = f" {self.item}:" if self.item else ""
+        return f"{self.file}:{self.line}:{who} {self.message}"
+
+
+class ChecklistError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def _line_of(node, path: tuple) -> int:
+    """1-based line of the deepest node of ``path`` that exists in the ruamel tree."""
+    line = 1
+    cur = node
+    for key in path:
+        try:
+            if hasattr(cur, "lc"):
+                if isinstance(key, int) and isinstance(cur, list) and key < len(cur):
+                    line = cur.lc.item(key)[0] + 1
+                elif isinstance(cur, dict) and key in cur:
+                    line = cur.lc.key(key)[0] + 1
+            cur = cur[key]
+        except (KeyError, IndexError, TypeError, AttributeError):
+            break
+    return line
+
+
+def _item_id_at(node, path: tuple) -> str | None:
+    if len(path) >= 4 and path[0] == "sections" and path[2] == "items":
+        try:
+            value = node["sections"][path[1]]["items"][path[3]].get("id")
+            return str(value) if value is not None else None
+        except (KeyError, IndexError, TypeError, AttributeError):
+            return None
+    return None
+
+
+def _parse_path(text: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in text.split(".") if p)
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.allow_duplicate_keys = False
+    return y
+
+
+def load_file(path: Path, guides_dir: Path | None = None) -> Checklist:
+    """Load and validate one checklist file; raise :class:`ChecklistError` with every problem."""
+    path = Path(path)
+    try:
+        raw = _yaml().load(path.read_text(encoding="utf-8"))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise ChecklistError(
+            [Problem(path, line, None, f"malformed YAML: {exc.problem}")]
+        ) from None
+    except Exception as exc:  # duplicate keys and other parser errors
+        raise ChecklistError([Problem(path, 1, None, f"malformed YAML: {exc}")]) from None
+    if not isinstance(raw, dict):
+        raise ChecklistError([Problem(path, 1, None, "expected a mapping at the top of the file")])
+
+    problems: list[Problem] = []
+    checklist: Checklist | None = None
+    try:
+        checklist = Checklist.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            if err["type"] == "value_error" and loc == ():
+                # model-level consistency problems carry their own paths
+                for msg in str(err["ctx"]["error"]).split("\n"):
+                    sub, _, text = msg.partition(": ")
+                    sub_path = _parse_path(sub)
+                    problems.append(
+                        Problem(path, _line_of(raw, sub_path), _item_id_at(raw, sub_path), text)
+                    )
+                continue
+            msg = err["msg"].removeprefix("Value error, ")
+            field = ".".join(str(p) for p in loc)
+            expected = ""
+            if err["type"] == "missing":
+                msg = f"{field}: required field is missing"
+            elif err["type"] == "extra_forbidden":
+                msg = f"{field}: unknown field"
+            elif err["type"] == "literal_error":
+                msg = f"{field}: got {err.get('input')!r}; expected {err['ctx']['expected']}"
+            else:
+                msg = f"{field}: {msg}"
+            problems.append(
+                Problem(path, _line_of(raw, loc), _item_id_at(raw, loc), msg + expected)
+            )
+
+    if raw.get("id") != path.stem:
+        problems.append(
+            Problem(
+                path,
+                _line_of(raw, ("id",)),
+                None,
+                f"id {raw.get('id')!r} must equal the file name {path.stem!r}",
+            )
+        )
+    # Guide links are checked on the raw data, so that they are reported with the other errors.
+    gdir = guides_dir if guides_dir is not None else settings().guides_dir
+    for s_i, section in enumerate(raw.get("sections") or []):
+        for i_i, item in enumerate(
+            (section or {}).get("items") or [] if isinstance(section, dict) else []
+        ):
+            link = item.get("guide") if isinstance(item, dict) else None
+            if isinstance(link, str) and GUIDE_LINK.match(link):
+                problem = check_guide_link(link, gdir)
+                if problem:
+                    where = ("sections", s_i, "items", i_i, "guide")
+                    problems.append(
+                        Problem(path, _line_of(raw, where), _item_id_at(raw, where), problem)
+                    )
+    if problems:
+        problems.sort(key=lambda p: p.line)
+        raise ChecklistError(problems)
+    assert checklist is not None
+    return checklist
+
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
+_ATTR_ID = re.compile(r"\{[^}]*#([A-Za-z0-9_-]+)[^}]*\}\s*$")
+_HTML_ID = re.compile(r"""<[^>]+\sid=["']([A-Za-z0-9_-]+)["']""")
+
+
+@lru_cache(maxsize=512)
+def _anchors(page: Path, mtime: float) -> frozenset[str]:
+    anchors: set[str] = set()
+    in_code = False
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            in_code = not in_code
+            continue
+        if in_code:
+            continue
+        anchors.update(_HTML_ID.findall(line))
+        m = _HEADING.match(line)
+        if not m:
+            continue
+        text = m.group(2)
+        explicit = _ATTR_ID.search(text)
+        if explicit:
+            anchors.add(explicit.group(1))
+        else:
+            anchors.add(slugify(text, "-"))
+    return frozenset(anchors)
+
+
+def page_anchors(page: Path) -> frozenset[str]:
+    """The anchors a Markdown page defines: heading slugs, ``{#id}`` attributes, HTML ids."""
+    return _anchors(page, page.stat().st_mtime)
+
+
+def check_guide_link(link: str, guides_dir: Path) -> str | None:
+    """Return a message when ``link`` (page.md#anchor) does not resolve under ``guides_dir``."""
+    page_rel, _, anchor = link.partition("#")
+    page = guides_dir / page_rel
+    if not page.is_file():
+        return f"guide: page {page_rel!r} does not exist under {guides_dir}"
+    if anchor and anchor not in page_anchors(page):
+        return f"guide: page {page_rel!r} has no heading with anchor #{anchor}"
+    return None
+
+
+def checklist_files(directory: Path | None = None) -> list[Path]:
+    directory = Path(directory) if directory else settings().checklists_dir
+    return sorted(p for p in directory.glob("*.yaml") if not p.name.startswith("_"))
+
+
+def validate_dir(directory: Path | None = None, guides_dir: Path | None = None) -> list[Problem]:
+    """Every problem in every checklist file of ``directory`` (empty list when all are valid)."""
+    problems: list[Problem] = []
+    files = checklist_files(directory)
+    if not files:
+        problems.append(
+            Problem(
+                Path(directory or settings().checklists_dir),
+                0,
+                None,
+                "no checklist files (*.yaml) found",
+            )
+        )
+    loaded: dict[str, Path] = {}
+    for f in files:
+        try:
+            c = load_file(f, guides_dir)
+        except ChecklistError as exc:
+            problems.extend(exc.problems)
+            continue
+        for item in c.items:
+            if item.id in loaded:
+                problems.append(Problem(f, 1, item.id, f"item ID also used in {loaded[item.id]}"))
+            loaded[item.id] = f
+    return problems
+
+
+@lru_cache(maxsize=4)
+def _load_all(directory: str, stamp: tuple) -> dict[str, Checklist]:
+    out: dict[str, Checklist] = {}
+    for f in checklist_files(Path(directory)):
+        c = load_file(f)
+        out[c.id] = c
+    return out
+
+
+def load_all(directory: Path | None = None) -> dict[str, Checklist]:
+    """All checklists by id. Cached until a file changes. Raises on any invalid file."""
+    directory = Path(directory) if directory else settings().checklists_dir
+    stamp = tuple((p.name, p.stat().st_mtime) for p in checklist_files(directory))
+    return _load_all(str(directory), stamp)
+
+
+def load(checklist_id: str, directory: Path | None = None) -> Checklist:
+    checklists = load_all(directory)
+    try:
+        return checklists[checklist_id]
+    except KeyError:
+        raise KeyError(
+            f"unknown checklist {checklist_id!r}; known: {', '.join(sorted(checklists))}"
+        ) from None
+
+
+def for_category(category: str, directory: Path | None = None) -> list[Checklist]:
+    """The checklists that apply to a product category, in file order."""
+    return [c for c in load_all(directory).values() if category in c.applies_to.categories]

@@ -1,0 +1,145 @@
+"""The ``berdikari`` command: a thin shell over library functions.
+
+Every command calls one function of the package and formats its result; nothing here holds logic a
+test could not reach by calling that function. Exit codes: 0 ok, 1 invalid data, 2 bad usage/input.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from berdikari import checklists as cl
+from berdikari import scoring
+
+app = typer.Typer(
+    no_args_is_help=True, help="Berdikari: BPOM standards, self-assessment, mentoring."
+)
+checklists_app = typer.Typer(no_args_is_help=True, help="Validate, list and show checklists.")
+app.add_typer(checklists_app, name="checklists")
+
+Format = Annotated[str, typer.Option("--format", help="text or json")]
+Lang = Annotated[str, typer.Option("--lang", help="id (Indonesian) or en (English)")]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _check_choice(value: str, choices: tuple[str, ...], option: str) -> None:
+    if value not in choices:
+        _fail(f"{option} must be one of {', '.join(choices)}; got {value!r}")
+
+
+@checklists_app.command("validate")
+def checklists_validate(
+    directory: Annotated[Path | None, typer.Argument(help="Folder of checklist YAML files")] = None,
+    guides: Annotated[Path | None, typer.Option(help="Guides folder the links point into")] = None,
+) -> None:
+    """Validate every checklist file; print each problem as file:line: item: message."""
+    problems = cl.validate_dir(directory, guides)
+    for p in problems:
+        typer.echo(str(p), err=True)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) found", err=True)
+        raise typer.Exit(1)
+    n = len(cl.checklist_files(directory))
+    typer.echo(f"{n} checklist file(s) valid")
+
+
+def _load_all_or_fail() -> dict[str, cl.Checklist]:
+    try:
+        return cl.load_all()
+    except cl.ChecklistError as exc:
+        _fail(str(exc), 1)
+        raise  # unreachable
+
+
+@checklists_app.command("list")
+def checklists_list(fmt: Format = "text", lang: Lang = "id") -> None:
+    """List the checklists with their version and item count."""
+    _check_choice(fmt, ("text", "json"), "--format")
+    rows = [
+        {
+            "id": c.id,
+            "version": c.version,
+            "title": c.title.get(lang),
+            "items": len(c.items),
+            "categories": list(c.applies_to.categories),
+            "routes": list(c.applies_to.routes),
+            "rule": c.scoring.rule,
+        }
+        for c in _load_all_or_fail().values()
+    ]
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        typer.echo(f"{r['id']}@{r['version']}  {r['items']:>3} items  {r['title']}")
+
+
+@checklists_app.command("show")
+def checklists_show(checklist_id: str, fmt: Format = "text", lang: Lang = "id") -> None:
+    """Show one checklist: its sections and items with IDs, criticality and citations."""
+    _check_choice(fmt, ("text", "json"), "--format")
+    try:
+        c = _load_all_or_fail()[checklist_id]
+    except KeyError:
+        _fail(f"unknown checklist {checklist_id!r}; try 'berdikari checklists list'")
+        return
+    if fmt == "json":
+        typer.echo(json.dumps(c.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{c.title.get(lang)} ({c.ref})")
+    for s in c.sections:
+        typer.echo(f"\n{s.id}. {s.title.get(lang)}")
+        for i in s.items:
+            reg = c.regulation(i.cites.regulation)
+            crit = f" [{i.criticality}]" if i.criticality else ""
+            typer.echo(f"  {i.id}{crit} {i.requirement.get(lang)}")
+            typer.echo(f"      {reg.short}, {i.cites.clause}")
+
+
+@app.command("score")
+def score_cmd(
+    checklist_id: str,
+    answers_file: Annotated[
+        Path, typer.Argument(help='JSON: {"answers": {"ITEM-ID": "yes", ...}}')
+    ],
+    fmt: Format = "text",
+    lang: Lang = "id",
+) -> None:
+    """Score a file of answers against a checklist."""
+    from berdikari import report_text
+
+    _check_choice(fmt, ("text", "json"), "--format")
+    _check_choice(lang, ("id", "en"), "--lang")
+    checklists = _load_all_or_fail()
+    if checklist_id not in checklists:
+        _fail(f"unknown checklist {checklist_id!r}; known: {', '.join(sorted(checklists))}")
+    try:
+        data = json.loads(answers_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        _fail(f"{answers_file}: file not found")
+    except json.JSONDecodeError as exc:
+        _fail(f"{answers_file}:{exc.lineno}: not valid JSON ({exc.msg})")
+    answers = data.get("answers") if isinstance(data, dict) else None
+    if not isinstance(answers, dict):
+        _fail(f'{answers_file}: expected an object {{"answers": {{"ITEM-ID": "yes", ...}}}}')
+    try:
+        result = scoring.score(checklists[checklist_id], answers)
+    except scoring.AnswerError as exc:
+        _fail("\n".join(f"{answers_file}: {p}" for p in exc.problems))
+        return
+    if fmt == "json":
+        typer.echo(json.dumps(report_text.result_json(result), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(report_text.result_text(checklists[checklist_id], result, lang))
+
+
+def main() -> None:  # pragma: no cover
+    app()
