@@ -277,7 +277,7 @@ def load_file(path: Path, guides_dir: Path | None = None) -> Checklist:
         raise ChecklistError(
             [Problem(path, line, None, f"malformed YAML: {exc.problem}")]
         ) from None
-    except Exception as exc:  # duplicate keys and other parser errors
+    except Exception as exc:  # noqa: BLE001  duplicate keys and other parser errors
         raise ChecklistError([Problem(path, 1, None, f"malformed YAML: {exc}")]) from None
     if not isinstance(raw, dict):
         raise ChecklistError([Problem(path, 1, None, "expected a mapping at the top of the file")])

@@ -8,7 +8,7 @@ missing from a catalogue falls back to the English text, and ``tests/test_i18n.p
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
