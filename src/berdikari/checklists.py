@@ -448,3 +448,18 @@ def load(checklist_id: str, directory: Path | None = None) -> Checklist:
 def for_category(category: str, directory: Path | None = None) -> list[Checklist]:
     """The checklists that apply to a product category, in file order."""
     return [c for c in load_all(directory).values() if category in c.applies_to.categories]
+
+
+def guide_url(link: str, base: str = "/") -> str:
+    """The one place that turns an item's ``guide`` link into a site URL.
+
+    ``panduan/air.md#sumber`` → ``/panduan/air/#sumber`` (MkDocs directory URLs; ``index.md``
+    maps to its folder).
+    """
+    page, _, anchor = link.partition("#")
+    path = page.removesuffix(".md")
+    if path == "index" or path.endswith("/index"):
+        path = path.removesuffix("index")
+    else:
+        path += "/"
+    return f"{base.rstrip('/')}/{path}" + (f"#{anchor}" if anchor else "")
