@@ -260,6 +260,39 @@ def _parse_path(text: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in text.split(".") if p)
 
 
+def _raw_consistency(path: Path, raw: dict) -> list[Problem]:
+    """Duplicate item IDs and unknown citations, found on the raw data.
+
+    The model checks these too, but only once every field is valid; this keeps them in the report
+    when a file has other errors as well.
+    """
+    problems: list[Problem] = []
+    regs = raw.get("regulations") if isinstance(raw.get("regulations"), list) else []
+    keys = {r.get("key") for r in regs if isinstance(r, dict)}
+    seen: set = set()
+    sections = raw.get("sections") if isinstance(raw.get("sections"), list) else []
+    for s_i, section in enumerate(sections):
+        items = section.get("items") if isinstance(section, dict) else None
+        for i_i, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict):
+                continue
+            where = ("sections", s_i, "items", i_i)
+            item_id = item.get("id")
+            if item_id in seen:
+                msg = f"sections.{s_i}.items.{i_i}.id: duplicate item ID {item_id}"
+                problems.append(Problem(path, _line_of(raw, (*where, "id")), str(item_id), msg))
+            seen.add(item_id)
+            cites = item.get("cites")
+            reg = cites.get("regulation") if isinstance(cites, dict) else None
+            if reg is not None and reg not in keys:
+                msg = (
+                    f"sections.{s_i}.items.{i_i}.cites.regulation: {reg!r} is not one of this "
+                    f"checklist's regulations ({', '.join(sorted(map(str, keys)))})"
+                )
+                problems.append(Problem(path, _line_of(raw, (*where, "cites")), str(item_id), msg))
+    return problems
+
+
 def _yaml() -> YAML:
     y = YAML(typ="rt")
     y.allow_duplicate_keys = False
@@ -284,18 +317,19 @@ def load_file(path: Path, guides_dir: Path | None = None) -> Checklist:
 
     problems: list[Problem] = []
     checklist: Checklist | None = None
+    model_level_reported = False
     try:
         checklist = Checklist.model_validate(raw)
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(err["loc"])
             if err["type"] == "value_error" and loc == ():
+                model_level_reported = True
                 # model-level consistency problems carry their own paths
                 for msg in str(err["ctx"]["error"]).split("\n"):
-                    sub, _, text = msg.partition(": ")
-                    sub_path = _parse_path(sub)
+                    sub_path = _parse_path(msg.partition(": ")[0])
                     problems.append(
-                        Problem(path, _line_of(raw, sub_path), _item_id_at(raw, sub_path), text)
+                        Problem(path, _line_of(raw, sub_path), _item_id_at(raw, sub_path), msg)
                     )
                 continue
             msg = err["msg"].removeprefix("Value error, ")
@@ -313,6 +347,8 @@ def load_file(path: Path, guides_dir: Path | None = None) -> Checklist:
                 Problem(path, _line_of(raw, loc), _item_id_at(raw, loc), msg + expected)
             )
 
+    if checklist is None and not model_level_reported:
+        problems.extend(_raw_consistency(path, raw))
     if raw.get("id") != path.stem:
         problems.append(
             Problem(

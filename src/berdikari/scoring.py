@@ -120,7 +120,12 @@ class Result:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """Plain data (JSON-ready): texts become ``{"id": ..., "en": ...}``."""
+        return asdict(self, dict_factory=_plain_dict)
+
+
+def _plain_dict(pairs: list[tuple[str, object]]) -> dict:
+    return {k: v.model_dump() if isinstance(v, Text) else v for k, v in pairs}
 
 
 def _pct(met: int, applicable: int) -> int:
