@@ -141,5 +141,57 @@ def score_cmd(
         typer.echo(report_text.result_text(checklists[checklist_id], result, lang))
 
 
+# --- serve: the site and the apps on one port (owner app helper) ---------------------------------
+
+Host = Annotated[str, typer.Option("--host", help="Address to listen on")]
+Port = Annotated[int, typer.Option("--port", help="Port to listen on")]
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option("--database-url", help="SQLAlchemy URL; default BERDIKARI_DATABASE_URL or data/"),
+]
+
+
+def _serve_options(host: str, port: int, database_url: str | None, no_preheat: bool, site_dir):
+    from berdikari.server import ServeOptions
+
+    return ServeOptions(
+        host=host,
+        port=port,
+        database_url=database_url,
+        preheat=not no_preheat,
+        site_dir=site_dir,
+        build_site=site_dir is None,
+    )
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Host = "127.0.0.1",
+    port: Port = 8866,
+    database_url: DatabaseUrl = None,
+    no_preheat: Annotated[
+        bool, typer.Option("--no-preheat", help="Start a kernel per visit (benchmarks only)")
+    ] = False,
+    site_dir: Annotated[
+        Path | None, typer.Option("--site-dir", help="Serve this built site instead of building")
+    ] = None,
+) -> None:
+    """Serve the guide site at / and the apps at /voila/render/<app>.ipynb on one port."""
+    from berdikari.server import serve
+
+    serve(_serve_options(host, port, database_url, no_preheat, site_dir))
+
+
+@app.command("demo-run")
+def demo_run_cmd(
+    host: Host = "127.0.0.1", port: Port = 8866, database_url: DatabaseUrl = None
+) -> None:
+    """Upgrade the database, fill it with demo data if it is empty, then serve (make run)."""
+    from berdikari.server import prepare_demo_database, serve
+
+    prepare_demo_database(database_url, echo=typer.echo)
+    serve(_serve_options(host, port, database_url, False, None))
+
+
 def main() -> None:  # pragma: no cover
     app()

@@ -1,0 +1,566 @@
+"""The owner's self-assessment app (notebooks/penilaian-mandiri.ipynb).
+
+Journey: way in (no account, or UMKM code + PIN) → what you make → permit route and checklists →
+task list of sections → questions → check your answers → result and next steps.
+
+State lives in one :class:`OwnerState`; :class:`OwnerApp` renders a view from it and changes it
+in callbacks. Checklists come only from :func:`berdikari.checklists.load_all` (through
+:func:`berdikari.routes.recommend`); scores only from :func:`berdikari.scoring.score`. This module
+never touches the database: answers go through a session (:mod:`berdikari.apps.session`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from html import escape
+
+import ipywidgets as w
+
+from berdikari import routes, scoring
+from berdikari.apps import widgets as ui
+from berdikari.apps.session import AnonymousSession, Loaded, sign_in
+from berdikari.checklists import Checklist, load_all
+from berdikari.i18n import t
+
+FOOD = "pangan-olahan"
+ROUTE_CHOICES = ("yes", "no", "unknown")
+ROUTE_VALUE = {"yes": True, "no": False, "unknown": None}
+
+
+@dataclass
+class OwnerState:
+    """Everything the app shows, in one place. Widgets are rebuilt from it."""
+
+    lang: str = "id"
+    view: str = "welcome"
+    category: str | None = None
+    product: str = ""
+    route_answers: dict[str, str] = field(default_factory=dict)
+    checklist_id: str | None = None
+    section_id: str | None = None
+    return_to_check: bool = False
+    answers: dict[str, dict[str, str]] = field(default_factory=dict)
+    notes: dict[str, dict[str, str]] = field(default_factory=dict)
+    message: str = ""
+    error: str = ""
+    last_saved: str = ""
+
+    def answers_for(self, checklist_id: str) -> dict[str, str]:
+        return self.answers.setdefault(checklist_id, {})
+
+    def notes_for(self, checklist_id: str) -> dict[str, str]:
+        return self.notes.setdefault(checklist_id, {})
+
+
+class AnswersFileError(ValueError):
+    """An uploaded answers file that cannot be used; the message says why."""
+
+
+def read_answers_file(raw: bytes, lang: str) -> tuple[Checklist, dict[str, str], dict[str, str]]:
+    """Parse and check a downloaded answers file; raise :class:`AnswersFileError`."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise AnswersFileError(
+            t("This file is not an answers file from Berdikari.", lang)
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        raise AnswersFileError(t("This file is not an answers file from Berdikari.", lang))
+    checklist = load_all().get(str(data.get("checklist")))
+    if checklist is None:
+        raise AnswersFileError(
+            t(
+                "The file is for a checklist this app does not know: {id}.",
+                lang,
+                id=str(data.get("checklist"))[:60],
+            )
+        )
+    answers = {str(k): str(v) for k, v in data["answers"].items()}
+    try:
+        scoring.validate_answers(checklist, answers)
+    except scoring.AnswerError as exc:
+        raise AnswersFileError(
+            t(
+                "Some answers in the file do not fit the checklist: {problems}",
+                lang,
+                problems="; ".join(exc.problems[:3]),
+            )
+        ) from None
+    notes_raw = data.get("notes") if isinstance(data.get("notes"), dict) else {}
+    notes = {str(k): str(v)[:500] for k, v in notes_raw.items() if str(k) in answers}
+    return checklist, answers, notes
+
+
+class OwnerApp:
+    """Renders :class:`OwnerState` as widgets and handles the owner's actions."""
+
+    def __init__(self, state: OwnerState | None = None, session=None, guide_base: str = "/"):
+        self.state = state or OwnerState()
+        self.session = session or AnonymousSession()
+        self.guide_base = guide_base
+        self.questions: dict[str, w.VBox] = {}
+        self.lang_switch = w.ToggleButtons(
+            options=[("Bahasa Indonesia", "id"), ("English", "en")],
+            value=self.state.lang,
+            style={"button_width": "auto"},
+        )
+        self.lang_switch.add_class("bdk-lang")
+        self.lang_switch.observe(self._on_lang, names="value")
+        self.header = ui.html("")
+        self.saved = ui.html("", "bdk-saved-indicator")
+        self.body = w.VBox(layout=ui.FULL)
+        self.root = w.VBox([self.header, self.lang_switch, self.saved, self.body], layout=ui.FULL)
+        self.root.add_class("bdk-app")
+        self.render()
+
+    # --- helpers ---------------------------------------------------------------------------------
+    @property
+    def lang(self) -> str:
+        return self.state.lang
+
+    @property
+    def checklist(self) -> Checklist | None:
+        cid = self.state.checklist_id
+        return load_all().get(cid) if cid else None
+
+    def recommendation(self) -> routes.Recommendation | None:
+        if not self.state.category:
+            return None
+        answers = {q: ROUTE_VALUE.get(v) for q, v in self.state.route_answers.items()}
+        return routes.recommend(self.state.category, answers)
+
+    def go(self, view: str, **changes) -> None:
+        for k, v in changes.items():
+            setattr(self.state, k, v)
+        self.state.view = view
+        self.render()
+
+    def _on_lang(self, change) -> None:
+        self.state.lang = change["new"]
+        self.render()
+
+    # --- rendering --------------------------------------------------------------------------------
+    def render(self) -> None:
+        s = self.state
+        self.header.value = (
+            '<div class="bdk-nav">'
+            f'<a href="/">{escape(t("Berdikari guides", s.lang))}</a></div>'
+            f"<h1>{escape(t('Self-assessment', s.lang))}</h1>"
+        )
+        self._render_saved()
+        view = getattr(self, f"view_{s.view}")
+        old = list(self.body.children)
+        self.questions = {}
+        children = []
+        if s.error:
+            children.append(ui.html(f'<p class="bdk-error">{escape(s.error)}</p>'))
+        if s.message:
+            children.append(ui.html(f'<p class="bdk-message">{escape(s.message)}</p>'))
+        s.error = s.message = ""
+        children.extend(view())
+        self.body.children = children
+        for widget in old:
+            _close_tree(widget)
+
+    def _render_saved(self) -> None:
+        if self.session.signed_in:
+            who = escape(self.session.display_name or "")
+            saved = (
+                f' · <span class="bdk-saved">✓ {escape(t("Saved", self.lang))} '
+                f"{escape(self.state.last_saved)}</span>"
+                if self.state.last_saved
+                else ""
+            )
+            self.saved.value = f"<div>{escape(t('Signed in', self.lang))}: {who}{saved}</div>"
+        else:
+            self.saved.value = ""
+
+    # --- views ------------------------------------------------------------------------------------
+    def view_welcome(self) -> list:
+        lang = self.lang
+        intro = ui.html(
+            f"<p>{escape(t('Answer questions about your place of production and your papers.', lang))} "
+            f"{escape(t('You will see what an inspector would find and what to fix first.', lang))}</p>"
+        )
+        anon = ui.button(
+            t("Start without an account", lang), lambda: self.go("start"), "bdk-primary"
+        )
+        anon.add_class("bdk-start-anon")
+        anon_note = ui.html(
+            f'<p class="bdk-help">{escape(t("Nothing is stored on the server. You can download your answers and continue later.", lang))}</p>'
+        )
+        signin = ui.button(t("Sign in with UMKM code and PIN", lang), lambda: self.go("signin"))
+        signin.add_class("bdk-start-signin")
+        signin_note = ui.html(
+            f'<p class="bdk-help">{escape(t("Every answer is saved as you give it. You can stop and continue on any phone.", lang))}</p>'
+        )
+        return [intro, anon, anon_note, signin, signin_note, self._upload_box()]
+
+    def _upload_box(self) -> w.VBox:
+        lang = self.lang
+        upload = w.FileUpload(
+            accept=".json,application/json",
+            multiple=False,
+            description=t("Continue from a file", lang),
+            layout=w.Layout(width="auto", max_width="100%"),
+        )
+        upload.add_class("bdk-upload")
+
+        def _uploaded(change):
+            files = change["new"]
+            if not files:
+                return
+            try:
+                checklist, answers, notes = read_answers_file(bytes(files[0]["content"]), lang)
+            except AnswersFileError as exc:
+                self.state.error = str(exc)
+                self.render()
+                return
+            s = self.state
+            s.answers[checklist.id] = answers
+            s.notes[checklist.id] = notes
+            s.category = s.category or checklist.applies_to.categories[0]
+            self.go(
+                "tasks",
+                checklist_id=checklist.id,
+                message=t("Your answers were loaded from the file.", lang),
+            )
+
+        upload.observe(_uploaded, names="value")
+        help_ = ui.html(
+            f'<p class="bdk-help">{escape(t("Have a file with your answers? Upload it to continue.", lang))}</p>'
+        )
+        box = w.VBox([help_, upload], layout=ui.FULL)
+        box.add_class("bdk-card")
+        return box
+
+    def view_signin(self) -> list:
+        lang = self.lang
+        code = w.Text(placeholder=t("UMKM code", lang), layout=ui.FULL)
+        code.add_class("bdk-code")
+        pin = w.Password(placeholder=t("PIN", lang), layout=ui.FULL)
+        pin.add_class("bdk-pin")
+        status = ui.html("")
+
+        def _sign_in():
+            from berdikari.store.errors import AuthError
+
+            try:
+                session = sign_in(code.value, pin.value)
+            except AuthError as exc:
+                status.value = f'<p class="bdk-error">{escape(self._auth_message(exc))}</p>'
+                return
+            except Exception:  # noqa: BLE001  a store that cannot be opened
+                status.value = f'<p class="bdk-error">{escape(t("Signing in is not available right now. You can start without an account.", lang))}</p>'
+                return
+            pin.value = ""
+            self.session = session
+            self.state.category = self.state.category or session.category
+            self.go("start")
+
+        go_button = ui.button(t("Sign in", lang), _sign_in, "bdk-primary", "bdk-signin")
+        back = ui.button(t("Back", lang), lambda: self.go("welcome"))
+        labels = ui.html(
+            f"<p>{escape(t('Your facilitator gives you the UMKM code and the PIN.', lang))}</p>"
+        )
+        return [labels, code, pin, go_button, status, back]
+
+    def _auth_message(self, exc) -> str:
+        lang = self.lang
+        if exc.key == "locked":
+            return t("Too many wrong tries. Wait a few minutes and try again.", lang)
+        if exc.key == "bad-format":
+            return t("Enter the UMKM code and the PIN your facilitator gave you.", lang)
+        return t("The UMKM code or the PIN is not right.", lang)
+
+    def view_start(self) -> list:
+        lang, s = self.lang, self.state
+        category = w.RadioButtons(
+            options=[(c.get(lang), key) for key, c in routes.CATEGORIES.items()],
+            value=s.category,
+            layout=ui.FULL,
+        )
+        category.add_class("bdk-category")
+        product = w.Text(
+            value=s.product,
+            placeholder=t("For example: banana chips", lang),
+            continuous_update=False,
+            layout=ui.FULL,
+        )
+        product.add_class("bdk-product")
+
+        def _category(change):
+            s.category = change["new"]
+            self.render()
+
+        def _product(change):
+            s.product = change["new"]
+
+        category.observe(_category, names="value")
+        product.observe(_product, names="value")
+        out: list = [
+            ui.html(f"<h2>{escape(t('What do you make?', lang))}</h2>"),
+            category,
+            ui.html(f"<p>{escape(t('Name your product (optional):', lang))}</p>"),
+            product,
+        ]
+        if s.category == FOOD:
+            for q in routes.FOOD_QUESTIONS:
+                out.append(self._route_question(q))
+        if s.category:
+            out.extend(self._recommendation_panel())
+        return out
+
+    def _route_question(self, q: routes.Question) -> w.VBox:
+        lang, s = self.lang, self.state
+        choice = w.ToggleButtons(
+            options=[
+                (t("Yes", lang), "yes"),
+                (t("No", lang), "no"),
+                (t("Don't know", lang), "unknown"),
+            ],
+            value=s.route_answers.get(q.id),
+            style={"button_width": "auto"},
+            layout=ui.FULL,
+        )
+
+        def _changed(change):
+            s.route_answers[q.id] = change["new"]
+            self.render()
+
+        choice.observe(_changed, names="value")
+        box = w.VBox(
+            [
+                ui.html(
+                    f"<strong>{escape(q.text.get(lang))}</strong>"
+                    f'<div class="bdk-help">{escape(q.help.get(lang))}</div>'
+                ),
+                choice,
+            ],
+            layout=ui.FULL,
+        )
+        box.add_class("bdk-card")
+        box.add_class(f"bdk-route-{q.id.replace('_', '-')}")
+        return box
+
+    def _recommendation_panel(self) -> list:
+        lang, s = self.lang, self.state
+        rec = self.recommendation()
+        parts = [f"<h2>{escape(t('Your permit route', lang))}</h2><ul>"]
+        for r in rec.routes:
+            parts.append(
+                f"<li><strong>{escape(r.permit.get(lang))}</strong> — {escape(r.issuer.get(lang))}"
+                f" <small>({escape(r.regulation)})</small></li>"
+            )
+        parts.append("</ul>")
+        for reason in rec.reasons:
+            parts.append(f"<p>{escape(reason.get(lang))}</p>")
+        for note in rec.uncertain:
+            parts.append(f'<p class="bdk-help">{escape(note.get(lang))}</p>')
+        out: list = [ui.html("".join(parts), "bdk-recommendation")]
+        if not rec.checklists:
+            out.append(
+                ui.html(
+                    f"<p>{escape(t('There is no checklist for this product type yet. Your facilitator will help you.', lang))}</p>"
+                )
+            )
+            return out
+        out.append(ui.html(f"<h3>{escape(t('Checklists that apply to you', lang))}</h3>"))
+        for c in rec.checklists:
+            answered = len(s.answers.get(c.id, {}))
+            state = ui.section_state(answered, len(c.items))
+            info = ui.html(
+                f"<strong>{escape(c.title.get(lang))}</strong>"
+                f'<div class="bdk-state-{state}">{escape(ui.state_label(state, lang))} · '
+                f"{answered}/{len(c.items)}</div>"
+            )
+            label = t("Continue", lang) if answered else t("Start", lang)
+            b = ui.button(label, lambda cid=c.id: self.open_checklist(cid), "bdk-primary")
+            b.add_class(f"bdk-checklist-{c.id}")
+            card = w.VBox([info, b], layout=ui.FULL)
+            card.add_class("bdk-card")
+            out.append(card)
+        return out
+
+    def open_checklist(self, checklist_id: str) -> None:
+        try:
+            loaded = self.session.open_checklist(checklist_id)
+        except Exception as exc:  # noqa: BLE001  StoreError or a lost database: say so, keep going
+            self.state.error = t(
+                "Your saved answers could not be loaded: {why}",
+                self.lang,
+                why=getattr(exc, "message", type(exc).__name__),
+            )
+            self.render()
+            return
+        self._merge(checklist_id, loaded)
+        self.go("tasks", checklist_id=checklist_id, return_to_check=False)
+
+    def _merge(self, checklist_id: str, loaded: Loaded) -> None:
+        self.state.answers_for(checklist_id).update(loaded.answers)
+        self.state.notes_for(checklist_id).update(loaded.notes)
+
+    def view_tasks(self) -> list:
+        lang, c = self.lang, self.checklist
+        answers = self.state.answers_for(c.id)
+        out = [
+            ui.html(f"<h2>{escape(c.title.get(lang))}</h2><p>{escape(c.summary.get(lang))}</p>"),
+            ui.progress_bar(len(answers), len(c.items), lang),
+            ui.task_list(c, answers, lang, lambda sid: self.go("section", section_id=sid)),
+            ui.button(
+                t("Check your answers", lang),
+                lambda: self.go("check"),
+                "bdk-primary",
+                "bdk-to-check",
+            ),
+        ]
+        if not self.session.signed_in:
+            out.append(ui.answers_download(c, answers, self.state.notes_for(c.id), lang))
+        out.append(ui.button(t("Change product or checklist", lang), lambda: self.go("start")))
+        return out
+
+    def view_section(self) -> list:
+        lang, c, s = self.lang, self.checklist, self.state
+        section = next(x for x in c.sections if x.id == s.section_id)
+        answers, notes = s.answers_for(c.id), s.notes_for(c.id)
+        out = [
+            ui.html(f"<h2>{escape(section.id)}. {escape(section.title.get(lang))}</h2>"),
+            ui.progress_bar(len(answers), len(c.items), lang),
+        ]
+        numbers = {i.id: n for n, i in enumerate(c.items, 1)}
+        for item in section.items:
+            box = ui.question(
+                item,
+                lang,
+                answers.get(item.id),
+                notes.get(item.id, ""),
+                self.on_answer,
+                self.on_note,
+                self.guide_base,
+                numbers[item.id],
+            )
+            self.questions[item.id] = box
+            out.append(box)
+        ids = [x.id for x in c.sections]
+        pos = ids.index(section.id)
+        if s.return_to_check:
+            nxt = ui.button(
+                t("Back to check your answers", lang), lambda: self.go("check"), "bdk-primary"
+            )
+        elif pos + 1 < len(ids):
+            nxt = ui.button(
+                t("Next section", lang),
+                lambda: self.go("section", section_id=ids[pos + 1]),
+                "bdk-primary",
+            )
+        else:
+            nxt = ui.button(t("Check your answers", lang), lambda: self.go("check"), "bdk-primary")
+        nxt.add_class("bdk-next")
+        out.append(nxt)
+        out.append(
+            ui.button(
+                t("Back to the task list", lang), lambda: self.go("tasks", return_to_check=False)
+            )
+        )
+        return out
+
+    def on_answer(self, item_id: str, value: str | None) -> None:
+        if value is None:
+            return
+        cid = self.state.checklist_id
+        self.state.answers_for(cid)[item_id] = value
+        self._save(cid, item_id)
+
+    def on_note(self, item_id: str, text: str) -> None:
+        cid = self.state.checklist_id
+        self.state.notes_for(cid)[item_id] = text.strip()[:500]
+        if item_id in self.state.answers_for(cid):
+            self._save(cid, item_id)
+
+    def _save(self, checklist_id: str, item_id: str) -> None:
+        box = self.questions.get(item_id)
+        if not self.session.signed_in:
+            return
+        if box is not None:
+            ui.set_status(box, "saving", self.lang)
+        value = self.state.answers_for(checklist_id)[item_id]
+        note = self.state.notes_for(checklist_id).get(item_id)
+        try:
+            self.session.save_answer(checklist_id, item_id, value, note)
+        except Exception as exc:  # noqa: BLE001  shown to the owner; the answer stays on screen
+            why = getattr(exc, "message", None) or t("the server did not answer", self.lang)
+            if box is not None:
+                ui.set_status(
+                    box,
+                    "error",
+                    self.lang,
+                    t("Not saved: {why}. Choose the answer again to retry.", self.lang, why=why),
+                )
+            return
+        from datetime import datetime
+
+        self.state.last_saved = datetime.now().strftime("%H:%M:%S")
+        if box is not None:
+            ui.set_status(box, "saved", self.lang)
+        self._render_saved()
+
+    def view_check(self) -> list:
+        lang, c, s = self.lang, self.checklist, self.state
+        answers, notes = s.answers_for(c.id), s.notes_for(c.id)
+        out = [
+            ui.html(f"<h2>{escape(t('Check your answers', lang))}</h2>"),
+            ui.progress_bar(len(answers), len(c.items), lang),
+        ]
+        for section in c.sections:
+            rows = []
+            for item in section.items:
+                note = notes.get(item.id)
+                note_html = f"<br><em>{escape(note)}</em>" if note else ""
+                rows.append(
+                    f"<li>{escape(item.question.get(lang))}<br><strong>"
+                    f"{escape(ui.answer_label(answers.get(item.id), lang))}</strong>{note_html}</li>"
+                )
+            change = ui.button(
+                t("Change", lang),
+                lambda sid=section.id: self.go("section", section_id=sid, return_to_check=True),
+            )
+            card = w.VBox(
+                [
+                    ui.html(
+                        f"<h3>{escape(section.id)}. {escape(section.title.get(lang))}</h3><ul>{''.join(rows)}</ul>"
+                    ),
+                    change,
+                ],
+                layout=ui.FULL,
+            )
+            card.add_class("bdk-card")
+            out.append(card)
+        if len(answers) < len(c.items):
+            out.append(
+                ui.html(
+                    f"<p>{escape(t('Some questions are not answered yet. The result will be provisional.', lang))}</p>"
+                )
+            )
+        see = ui.button(
+            t("See my result", lang), lambda: self.go("result"), "bdk-primary", "bdk-see-result"
+        )
+        out.append(see)
+        return out
+
+    def view_result(self) -> list:
+        from berdikari.apps.result import result_view
+
+        return result_view(self)
+
+
+def _close_tree(widget) -> None:
+    """Close a widget and its children so the kernel does not keep old views alive."""
+    for child in getattr(widget, "children", ()) or ():
+        _close_tree(child)
+    widget.close()
+
+
+def app(lang: str = "id") -> w.VBox:
+    """Build the owner app; the notebook displays what this returns."""
+    return OwnerApp(OwnerState(lang=lang)).root

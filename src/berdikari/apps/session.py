@@ -1,0 +1,108 @@
+"""Where an owner's answers go: nowhere (no account) or the service layer (signed in).
+
+``AnonymousSession`` stores nothing on the server. ``SignedInSession`` keeps the ``Identity`` the
+sign-in function returned, inside the kernel, and passes it to the service layer at every call;
+the service checks who may do what. A widget's value never says who the user is.
+
+This module never touches the database directly and never keeps a PIN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Loaded:
+    """Answers and notes of one checklist as the session found them."""
+
+    answers: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+class AnonymousSession:
+    """No account: nothing is stored on the server; the owner downloads a file instead."""
+
+    signed_in = False
+    display_name = ""
+    category: str | None = None
+
+    def open_checklist(self, checklist_id: str) -> Loaded:
+        return Loaded()
+
+    def save_answer(self, checklist_id: str, item_id: str, value: str, note: str | None) -> bool:
+        """Return True when the answer is durably saved (never, here)."""
+        return False
+
+
+class SignedInSession:
+    """A signed-in owner. Created only by :func:`sign_in`; holds the identity in the kernel."""
+
+    signed_in = True
+
+    def __init__(self, store, identity, umkm_id, display_name: str, category: str | None):
+        self._store = store
+        self._identity = identity
+        self.umkm_id = umkm_id
+        self.display_name = display_name
+        self.category = category
+        self._assessments: dict[str, object] = {}
+
+    def _service(self):
+        from berdikari.store.service import Service
+
+        return Service(self._store, self._identity)
+
+    def open_checklist(self, checklist_id: str) -> Loaded:
+        view = self._service().start_or_resume_assessment(self.umkm_id, checklist_id)
+        self._assessments[checklist_id] = view.id
+        loaded = Loaded()
+        for item_id, answer in (view.answers or {}).items():
+            loaded.answers[item_id] = answer.value
+            if answer.note:
+                loaded.notes[item_id] = answer.note
+        return loaded
+
+    def save_answer(self, checklist_id: str, item_id: str, value: str, note: str | None) -> bool:
+        """Save one answer; returns after the service's durable commit (raises StoreError)."""
+        if checklist_id not in self._assessments:
+            self.open_checklist(checklist_id)
+        self._service().save_answer(self._assessments[checklist_id], item_id, value, note or None)
+        return True
+
+    def submit(self, checklist_id: str) -> None:
+        if checklist_id not in self._assessments:
+            self.open_checklist(checklist_id)
+        self._service().submit_assessment(self._assessments[checklist_id])
+
+
+def open_default_store():
+    """The store of this server (``BERDIKARI_DATABASE_URL``), opened once per kernel."""
+    global _STORE
+    if _STORE is None:
+        from berdikari.store import open_store
+
+        _STORE = open_store()
+    return _STORE
+
+
+_STORE = None
+
+
+def sign_in(umkm_code: str, pin: str, store=None) -> SignedInSession:
+    """Sign an owner in; raises ``berdikari.store.errors.AuthError`` on failure."""
+    from berdikari.store.auth import sign_in_owner
+
+    store = store if store is not None else open_default_store()
+    identity = sign_in_owner(store, umkm_code.strip(), pin.strip())
+    umkm_id = getattr(identity, "umkm_id", None)
+    name, category = "", None
+    try:
+        from berdikari.store.service import Service
+
+        umkm = Service(store, identity).umkm(umkm_id)
+        name = getattr(umkm, "name", "") or ""
+        category = getattr(umkm, "category", None)
+    except Exception:  # noqa: BLE001  the name and category only prefill the start page
+        pass
+    return SignedInSession(store, identity, umkm_id, name, category)

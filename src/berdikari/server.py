@@ -1,0 +1,219 @@
+"""One server, one port: the site at ``/`` and the Voila apps at ``/voila/render/<app>.ipynb``.
+
+Runs Voila standalone (never a Jupyter server with auth off, which would expose the kernels API)
+and adds a static handler for the built MkDocs site. Voila's tree page is removed so it cannot
+replace the site. Kernels are preheated, capped and culled; Voila's own protection stays on (a
+browser can only send widget messages, never code).
+
+This module must never hold app logic or touch the database: it only wires the server.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from tornado import web
+from traitlets import Int
+from traitlets.config import Config
+
+from berdikari.config import settings
+
+log = logging.getLogger("berdikari.server")
+
+TEMPLATES_ROOT = Path(__file__).parent / "templates"
+"""A Jupyter data dir: ``voila/templates/berdikari`` is the app page template (no CDN assets)."""
+
+TEMPLATE = "berdikari"
+OWNER_APP = "penilaian-mandiri.ipynb"
+
+
+@dataclass
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 8866
+    database_url: str | None = None
+    site_dir: Path | None = None
+    """A built site to serve; by default the site is built into ``build/site`` first."""
+    build_site: bool = True
+    preheat: bool = True
+    pool_sizes: dict[str, int] = field(default_factory=lambda: {OWNER_APP: 2})
+    default_pool_size: int = 1
+    max_kernels: int = 24
+    cull_idle_seconds: int = 600
+    cull_interval_seconds: int = 60
+
+
+class CappedKernelManager(AsyncMappingKernelManager):
+    """Refuses to start a kernel beyond ``max_kernels`` (each holds about 100 MiB)."""
+
+    max_kernels = Int(24, config=True, help="Most kernels alive at once, preheated ones included")
+
+    async def start_kernel(self, *args, **kwargs):
+        if len(self.list_kernel_ids()) >= self.max_kernels:
+            raise web.HTTPError(503, "Server busy: too many open apps. Try again in a minute.")
+        return await super().start_kernel(*args, **kwargs)
+
+
+class SiteHandler(web.StaticFileHandler):
+    """The built site; ``/dir/`` serves ``dir/index.html``."""
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+
+FALLBACK_PAGE = """<!doctype html><html lang="id"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Berdikari</title></head>
+<body style="font-family:sans-serif;max-width:40em;margin:1em auto;padding:0 1em">
+<h1>Berdikari</h1>
+<p>Situs panduan belum bisa dibuat di server ini. Aplikasi tetap bisa dipakai.</p>
+<p>The guide site could not be built on this server. The apps still work.</p>
+<p><a href="/voila/render/penilaian-mandiri.ipynb">Penilaian mandiri (self-assessment)</a></p>
+<pre style="white-space:pre-wrap;font-size:80%">{error}</pre>
+</body></html>
+"""
+
+
+def build_site(dest: Path) -> str | None:
+    """Build the MkDocs site into ``dest``; return an error message, or None on success."""
+    root = settings().root
+    try:
+        from berdikari import site as site_module  # written by the site helper
+
+        builder = getattr(site_module, "build", None)
+    except ImportError:
+        builder = None
+    if builder is not None:
+        try:
+            builder(dest)
+            return None
+        except Exception as exc:  # noqa: BLE001  reported to the operator, never hidden
+            return f"berdikari.site.build failed: {exc}"
+    if not (root / "mkdocs.yml").exists():
+        return f"no mkdocs.yml in {root}"
+    mkdocs = shutil.which("mkdocs", path=str(Path(sys.executable).parent)) or "mkdocs"
+    proc = subprocess.run(
+        [mkdocs, "build", "-q", "-d", str(dest)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        return f"mkdocs build failed ({proc.returncode}):\n{proc.stderr[-3000:]}"
+    return None
+
+
+def prepare_site(options: ServeOptions) -> Path:
+    """The folder served at ``/``: a given one, a fresh build, or a fallback page that says why."""
+    if options.site_dir is not None and not options.build_site:
+        if not (options.site_dir / "index.html").exists():
+            raise SystemExit(f"{options.site_dir}: no index.html (build the site first)")
+        return options.site_dir
+    dest = options.site_dir or settings().root / "build" / "site"
+    error = build_site(dest)
+    if error is None and (dest / "index.html").exists():
+        return dest
+    error = error or f"{dest}/index.html missing after the build"
+    log.error("The site could not be built; serving a fallback page. %s", error)
+    fallback = settings().root / "build" / "site-fallback"
+    fallback.mkdir(parents=True, exist_ok=True)
+    (fallback / "index.html").write_text(
+        FALLBACK_PAGE.format(error=html.escape(error)), encoding="utf-8"
+    )
+    return fallback
+
+
+def voila_config(options: ServeOptions, site_dir: Path) -> Config:
+    """The traitlets configuration of the Voila app (all knobs in one place)."""
+    c = Config()
+    c.Voila.ip = options.host
+    c.Voila.port = options.port
+    c.Voila.port_retries = 0
+    c.Voila.open_browser = False
+    c.Voila.root_dir = str(settings().notebooks_dir)
+    c.Voila.tornado_settings = {"compress_response": True}
+    c.BerdikariVoila.site_dir = str(site_dir)
+    c.VoilaConfiguration.template = TEMPLATE
+    c.VoilaConfiguration.show_tracebacks = False
+    c.VoilaConfiguration.preheat_kernel = options.preheat
+    c.VoilaConfiguration.default_pool_size = options.default_pool_size
+    c.VoilaConfiguration.multi_kernel_manager_class = CappedKernelManager
+    c.VoilaConfiguration.file_allowlist = []  # notebooks/ holds no files visitors need
+    c.VoilaConfiguration.http_keep_alive_timeout = 10
+    c.VoilaKernelManager.kernel_pools_config = {
+        "default": {"pool_size": options.default_pool_size},
+        **{nb: {"pool_size": n} for nb, n in options.pool_sizes.items()},
+    }
+    c.VoilaKernelManager.fill_delay = 0.5
+    c.CappedKernelManager.max_kernels = options.max_kernels
+    c.MappingKernelManager.cull_idle_timeout = options.cull_idle_seconds
+    c.MappingKernelManager.cull_interval = options.cull_interval_seconds
+    c.MappingKernelManager.cull_connected = False
+    c.VoilaExecutor.iopub_timeout = 60
+    return c
+
+
+def make_app_class():
+    """Voila with the site at ``/`` instead of Voila's directory tree."""
+    from traitlets import Unicode
+    from voila.app import Voila
+    from voila.tornado.contentshandler import VoilaContentsHandler
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    class BerdikariVoila(Voila):
+        name = "berdikari"
+        site_dir = Unicode("", config=True, help="The built site served at /")
+
+        def init_handlers(self):
+            handlers = [
+                h
+                for h in super().init_handlers()
+                if h[1] not in (TornadoVoilaTreeHandler, VoilaContentsHandler)
+            ]
+            handlers.append(
+                (
+                    r"/(.*)",
+                    SiteHandler,
+                    {"path": self.site_dir, "default_filename": "index.html"},
+                )
+            )
+            return handlers
+
+    return BerdikariVoila
+
+
+def serve(options: ServeOptions) -> None:
+    """Build the site, then serve site and apps until interrupted."""
+    if options.database_url:
+        os.environ["BERDIKARI_DATABASE_URL"] = options.database_url
+    # The kernels inherit the environment: make the template and the settings visible to them.
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(TEMPLATES_ROOT), os.environ.get("JUPYTER_PATH", "")) if p
+    )
+    site_dir = prepare_site(options)
+    app_class = make_app_class()
+    app = app_class(config=voila_config(options, site_dir))
+    app.initialize([])
+    app.start()
+
+
+def prepare_demo_database(database_url: str | None, echo=print) -> None:
+    """``db upgrade``, then the demo data when the database holds no UMKM (for ``make run``)."""
+    if database_url:
+        os.environ["BERDIKARI_DATABASE_URL"] = database_url
+    settings().data_dir.mkdir(parents=True, exist_ok=True)
+    from berdikari.store import demo, open_store
+    from berdikari.store import migrate as store_migrate
+
+    store_migrate.upgrade(database_url)
+    store = open_store(database_url)
+    if demo.is_empty(store):
+        demo.fill(store)
+        echo("Demo data loaded: see DEMO.md for the demo sign-ins.")
