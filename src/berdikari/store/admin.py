@@ -1,0 +1,406 @@
+"""Administration: regions, organisations, staff accounts, enrolling UMKM, PINs, assignments.
+
+Part of the service layer. Managers (and the CLI's system identity) run these; a facilitator may
+only reset the PIN of a UMKM assigned to them. Secrets are hashed before they reach a session and
+never go into the audit log.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from berdikari.checklists import PRODUCT_CATEGORIES
+from berdikari.store.access import ALL_SEEING, Guarded
+from berdikari.store.auth import check_password, hash_secret, new_pin
+from berdikari.store.errors import Conflict, InvalidInput, NotFound
+from berdikari.store.models import (
+    Account,
+    Assignment,
+    AuditLog,
+    Organisation,
+    Product,
+    Region,
+    Umkm,
+    utcnow,
+)
+from berdikari.store.reference import ORGANISATION_KINDS, REGION_KINDS, SIZES, STAFF_ROLES
+from berdikari.store.validate import NAME_MAX, PHONE_MAX, an_id, one_of, text
+from berdikari.store.views import (
+    AssignmentView,
+    ProductView,
+    StaffView,
+    UmkmView,
+    assignment_view,
+    product_view,
+    staff_view,
+)
+
+USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,39}$")
+REGION_CODE = re.compile(r"^[A-Z]{2,5}$")
+UMKM_FIELDS = ("name", "owner_name", "owner_phone", "address", "size", "nib", "categories")
+
+
+def _categories(value) -> list[str]:
+    if isinstance(value, str) or not value:
+        raise InvalidInput(
+            "categories", f"give at least one of {', '.join(PRODUCT_CATEGORIES)} as a list"
+        )
+    return [one_of("categories", c, PRODUCT_CATEGORIES) for c in dict.fromkeys(value)]
+
+
+class AdminOps(Guarded):
+    # --- reference data ----------------------------------------------------------------------
+    def regions(self) -> list[dict]:
+        """Every regency/city (anyone signed in may read the list)."""
+        with self.store.read() as s:
+            self._check_identity(s)
+            rows = s.execute(select(Region).order_by(Region.province, Region.name)).scalars()
+            return [
+                {"id": r.id, "code": r.code, "name": r.name, "kind": r.kind, "province": r.province}
+                for r in rows
+            ]
+
+    def add_region(self, province: str, name: str, kind: str, code: str) -> int:
+        """Add a kabupaten/kota of another province (manager). ``code`` prefixes UMKM codes."""
+        province = text("province", province, 80)
+        name = text("name", name, 80)
+        kind = one_of("kind", kind, REGION_KINDS)
+        if not isinstance(code, str) or not REGION_CODE.match(code):
+            raise InvalidInput("code", "a region code is 2 to 5 capital letters, e.g. BJM")
+        with self.store.write() as s:
+            self._require(s, *ALL_SEEING, doing="add a region")
+            if s.execute(select(Region.id).where(Region.code == code)).first():
+                raise InvalidInput("code", f"region code {code} is already used")
+            r = Region(province=province, name=name, kind=kind, code=code)
+            s.add(r)
+            s.flush()
+            self._audit(s, "region-add", "region", r.id, None, {"name": name, "code": code})
+            return r.id
+
+    def _region(self, s: Session, regency: str | int) -> Region:
+        if isinstance(regency, int):
+            r = s.get(Region, regency)
+        else:
+            key = (regency or "").strip().lower()
+            r = next(
+                (
+                    x
+                    for x in s.execute(select(Region)).scalars()
+                    if key in (x.name.lower(), x.code.lower(), f"{x.kind} {x.name}".lower())
+                ),
+                None,
+            )
+        if r is None:
+            raise InvalidInput("regency", f"unknown regency/city {regency!r}")
+        return r
+
+    def add_organisation(self, name: str, kind: str) -> int:
+        name = text("organisation", name, 160)
+        kind = one_of("organisation_kind", kind, ORGANISATION_KINDS)
+        with self.store.write() as s:
+            self._require(s, *ALL_SEEING, doing="add an organisation")
+            found = s.execute(select(Organisation).where(Organisation.name == name)).scalar()
+            if found:
+                if found.kind != kind:
+                    raise InvalidInput("organisation_kind", f"{name} is already a {found.kind}")
+                return found.id
+            o = Organisation(name=name, kind=kind)
+            s.add(o)
+            s.flush()
+            self._audit(s, "organisation-add", "organisation", o.id, None, {"name": name})
+            return o.id
+
+    def organisations(self) -> list[dict]:
+        with self.store.read() as s:
+            self._require(s, "facilitator", *ALL_SEEING, doing="list organisations")
+            rows = s.execute(select(Organisation).order_by(Organisation.name)).scalars()
+            return [{"id": o.id, "name": o.name, "kind": o.kind} for o in rows]
+
+    # --- staff -------------------------------------------------------------------------------
+    def add_staff(
+        self,
+        username: str,
+        name: str,
+        role: str,
+        password: str,
+        organisation_id: int | None = None,
+        phone: str | None = None,
+        email: str | None = None,
+    ) -> StaffView:
+        """Create a facilitator or manager account (manager or CLI)."""
+        username = (username or "").strip().lower()
+        if not USERNAME.match(username):
+            raise InvalidInput(
+                "username",
+                "3 to 40 characters: lower-case letters, digits, '.', '_' or '-', "
+                "starting with a letter",
+            )
+        name = text("name", name, NAME_MAX)
+        role = one_of("role", role, STAFF_ROLES)
+        check_password(password)
+        phone = text("phone", phone, PHONE_MAX, required=False)
+        email = text("email", email, 120, required=False)
+        hashed = hash_secret(password)
+        with self.store.write() as s:
+            self._require(s, *ALL_SEEING, doing="add a staff account")
+            if s.execute(select(Account.id).where(Account.username == username)).first():
+                raise InvalidInput("username", f"{username!r} is already taken")
+            if organisation_id is not None and s.get(Organisation, organisation_id) is None:
+                raise InvalidInput("organisation_id", f"organisation {organisation_id} not found")
+            a = Account(
+                username=username,
+                name=name,
+                role=role,
+                password_hash=hashed,
+                organisation_id=organisation_id,
+                phone=phone,
+                email=email,
+                active=True,
+                failed_attempts=0,
+            )
+            s.add(a)
+            s.flush()
+            self._audit(s, "staff-add", "account", a.id, None, {"username": username, "role": role})
+            return staff_view(a)
+
+    def staff(self, role: str | None = None) -> list[StaffView]:
+        """Staff accounts (manager), optionally only one role."""
+        with self.store.read() as s:
+            self._require(s, *ALL_SEEING, doing="list staff accounts")
+            q = select(Account).order_by(Account.name)
+            if role:
+                q = q.where(Account.role == one_of("role", role, STAFF_ROLES))
+            return [staff_view(a) for a in s.execute(q).scalars()]
+
+    def set_staff_active(self, account_id: int, active: bool) -> StaffView:
+        with self.store.write() as s:
+            self._require(s, *ALL_SEEING, doing="enable or disable an account")
+            a = s.get(Account, an_id("account_id", account_id))
+            if a is None:
+                raise NotFound(f"account {account_id} does not exist")
+            a.active = bool(active)
+            self._audit(s, "staff-active", "account", a.id, None, {"active": a.active})
+            return staff_view(a)
+
+    def staff_id_for_username(self, username: str) -> int:
+        with self.store.read() as s:
+            self._require(s, *ALL_SEEING, doing="look up a staff account")
+            found = s.execute(
+                select(Account.id).where(Account.username == (username or "").strip().lower())
+            ).scalar()
+            if found is None:
+                raise NotFound(f"no staff account {username!r}")
+            return found
+
+    # --- UMKM --------------------------------------------------------------------------------
+    def add_umkm(
+        self,
+        name: str,
+        owner_name: str,
+        regency: str | int,
+        categories: list[str],
+        size: str = "mikro",
+        owner_phone: str | None = None,
+        address: str | None = None,
+        nib: str | None = None,
+    ) -> tuple[UmkmView, str]:
+        """Enrol a UMKM (manager or CLI). Returns its view and the owner's new PIN, shown once."""
+        name = text("name", name, 160)
+        owner_name = text("owner_name", owner_name, NAME_MAX)
+        cats = _categories(categories)
+        size = one_of("size", size, SIZES)
+        owner_phone = text("owner_phone", owner_phone, PHONE_MAX, required=False)
+        address = text("address", address, 300, required=False)
+        nib = text("nib", nib, 20, required=False)
+        pin = new_pin()
+        hashed = hash_secret(pin)
+        try:
+            with self.store.write() as s:
+                self._require(s, *ALL_SEEING, doing="enrol a UMKM")
+                region = self._region(s, regency)
+                n = s.execute(
+                    select(func.count(Umkm.id)).where(Umkm.code.like(f"{region.code}-%"))
+                ).scalar_one()
+                code = f"{region.code}-{n + 1:04d}"
+                u = Umkm(
+                    code=code,
+                    name=name,
+                    owner_name=owner_name,
+                    owner_phone=owner_phone,
+                    region_id=region.id,
+                    address=address,
+                    size=size,
+                    nib=nib,
+                    categories=cats,
+                    pin_hash=hashed,
+                    failed_attempts=0,
+                )
+                s.add(u)
+                s.flush()
+                self._audit(s, "umkm-add", "umkm", u.id, u.id, {"code": code, "name": name})
+                view_id = u.id
+        except IntegrityError:
+            raise Conflict("another UMKM was enrolled at the same moment; try again") from None
+        return self._read_umkm(view_id), pin
+
+    def _read_umkm(self, umkm_id: int) -> UmkmView:
+        return self.umkm(umkm_id)  # type: ignore[attr-defined]  (CaseworkOps)
+
+    def update_umkm(self, umkm_id: int, **changes) -> UmkmView:
+        """Change profile fields (assigned facilitator or manager): name, owner_name,
+        owner_phone, address, size, nib, categories."""
+        unknown = set(changes) - set(UMKM_FIELDS)
+        if unknown:
+            raise InvalidInput(
+                sorted(unknown)[0], f"not a UMKM field; use {', '.join(UMKM_FIELDS)}"
+            )
+        limits = {"name": 160, "owner_name": NAME_MAX, "owner_phone": PHONE_MAX, "address": 300}
+        clean = {}
+        for k, v in changes.items():
+            if k in limits:
+                clean[k] = text(k, v, limits[k], required=k in ("name", "owner_name"))
+            elif k == "size":
+                clean[k] = one_of("size", v, SIZES)
+            elif k == "nib":
+                clean[k] = text("nib", v, 20, required=False)
+            else:
+                clean[k] = _categories(v)
+        with self.store.write() as s:
+            u = self._umkm(s, umkm_id, roles=("facilitator", *ALL_SEEING))
+            old = {k: getattr(u, k) for k in clean}
+            for k, v in clean.items():
+                setattr(u, k, v)
+            u.updated_at = utcnow()
+            self._audit(s, "umkm-update", "umkm", u.id, u.id, {"old": old, "new": clean})
+        return self._read_umkm(umkm_id)
+
+    def add_product(self, umkm_id: int, name: str, category: str) -> ProductView:
+        name = text("product name", name, 160)
+        category = one_of("category", category, PRODUCT_CATEGORIES)
+        with self.store.write() as s:
+            u = self._umkm(s, umkm_id, roles=("facilitator", *ALL_SEEING))
+            p = Product(umkm_id=u.id, name=name, category=category)
+            s.add(p)
+            s.flush()
+            self._audit(s, "product-add", "product", p.id, u.id, {"name": name})
+            return product_view(p)
+
+    def reset_owner_pin(self, umkm_id: int) -> str:
+        """A new PIN for the owner (assigned facilitator or manager); returned once, never stored
+        in clear. Also lifts a lockout."""
+        pin = new_pin()
+        hashed = hash_secret(pin)
+        with self.store.write() as s:
+            u = self._umkm(s, umkm_id, roles=("facilitator", *ALL_SEEING))
+            u.pin_hash, u.failed_attempts, u.locked_until = hashed, 0, None
+            self._audit(s, "pin-reset", "umkm", u.id, u.id)
+        return pin
+
+    def umkm_id_for_code(self, code: str) -> int:
+        """The id of the UMKM with this code, if the identity may see it."""
+        with self.store.read() as s:
+            self._check_identity(s)
+            found = s.execute(
+                select(Umkm.id).where(Umkm.code == (code or "").strip().upper())
+            ).scalar()
+            if found is None:
+                raise NotFound(f"no UMKM with code {code!r}")
+            self._umkm(s, found)
+            return found
+
+    # --- assignments -------------------------------------------------------------------------
+    def assign(self, umkm_id: int, facilitator_id: int) -> AssignmentView:
+        """Make ``facilitator_id`` the one active facilitator of a UMKM (manager or CLI).
+
+        The previous assignment ends (kept as history) and its facilitator loses access. The
+        database itself refuses a second active assignment (partial unique index).
+        """
+        try:
+            with self.store.write() as s:
+                self._require(s, *ALL_SEEING, doing="assign a facilitator")
+                u = s.execute(
+                    select(Umkm).where(Umkm.id == an_id("umkm_id", umkm_id)).with_for_update()
+                ).scalar_one_or_none()
+                if u is None:
+                    raise NotFound(f"UMKM {umkm_id} does not exist")
+                f = s.get(Account, an_id("facilitator_id", facilitator_id))
+                if f is None or f.role != "facilitator" or not f.active:
+                    raise InvalidInput(
+                        "facilitator_id", f"{facilitator_id} is not an active facilitator account"
+                    )
+                now = utcnow()
+                current = s.execute(
+                    select(Assignment).where(
+                        Assignment.umkm_id == u.id, Assignment.active.is_(True)
+                    )
+                ).scalar_one_or_none()
+                if current is not None and current.facilitator_id == f.id:
+                    return assignment_view(current)
+                if current is not None:
+                    current.active, current.ended_at = False, now
+                    s.flush()
+                a = Assignment(
+                    umkm_id=u.id,
+                    facilitator_id=f.id,
+                    active=True,
+                    started_at=now,
+                    assigned_by=self.identity.name[:120],
+                )
+                s.add(a)
+                s.flush()
+                self._audit(
+                    s,
+                    "assign",
+                    "assignment",
+                    a.id,
+                    u.id,
+                    {
+                        "facilitator": f.username,
+                        "previous": current.facilitator_id if current else None,
+                    },
+                )
+                return assignment_view(a)
+        except IntegrityError:
+            raise Conflict(
+                "another assignment for this UMKM was saved at the same moment; nothing changed"
+            ) from None
+
+    def assignments(self, umkm_id: int) -> list[AssignmentView]:
+        """The assignment history of a UMKM, oldest first (facilitator: own caseload only)."""
+        with self.store.read() as s:
+            self._umkm(s, umkm_id, roles=("facilitator", *ALL_SEEING))
+            rows = s.execute(
+                select(Assignment)
+                .where(Assignment.umkm_id == umkm_id)
+                .order_by(Assignment.started_at, Assignment.id)
+            ).scalars()
+            return [assignment_view(a) for a in rows]
+
+    # --- audit log ---------------------------------------------------------------------------
+    def audit_log(self, umkm_id: int | None = None, limit: int = 200) -> list[dict]:
+        """Latest audit-log rows, newest first (manager; the assigned facilitator for one UMKM)."""
+        with self.store.read() as s:
+            if umkm_id is None:
+                self._require(s, *ALL_SEEING, doing="read the audit log")
+            else:
+                self._umkm(s, umkm_id, roles=("facilitator", *ALL_SEEING))
+            q = select(AuditLog).order_by(AuditLog.id.desc()).limit(max(1, min(limit, 5000)))
+            if umkm_id is not None:
+                q = q.where(AuditLog.umkm_id == umkm_id)
+            return [
+                {
+                    "at": r.at,
+                    "actor_role": r.actor_role,
+                    "actor_name": r.actor_name,
+                    "action": r.action,
+                    "entity": r.entity,
+                    "entity_id": r.entity_id,
+                    "umkm_id": r.umkm_id,
+                    "detail": r.detail,
+                }
+                for r in s.execute(q).scalars()
+            ]

@@ -1,0 +1,382 @@
+"""Casework: the UMKM profile, visits, action items, milestones, caseloads and the overview.
+
+Part of the service layer (see :mod:`berdikari.store.service` for the rights of each role). Every
+write adds an audit-log row in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from berdikari.store.access import ALL_SEEING, Guarded
+from berdikari.store.assessments import find_item
+from berdikari.store.errors import AccessDenied, InvalidInput, NotFound
+from berdikari.store.models import (
+    ActionItem,
+    Assessment,
+    Assignment,
+    Milestone,
+    Product,
+    Region,
+    Umkm,
+    Visit,
+    utcnow,
+)
+from berdikari.store.reference import (
+    ACTION_RESPONSIBLE,
+    ACTION_STATUSES,
+    MILESTONE_KINDS,
+    PERMIT_MILESTONES,
+    VISIT_KINDS,
+)
+from berdikari.store.validate import SUMMARY_MAX, TITLE_MAX, a_date, an_id, one_of, text
+from berdikari.store.views import (
+    ActionView,
+    CaseView,
+    LatestResult,
+    MilestoneView,
+    UmkmView,
+    VisitView,
+    action_view,
+    milestone_view,
+    product_view,
+)
+
+FACILITATOR = ("facilitator",)
+CARE = ("facilitator", *ALL_SEEING)  # the assigned facilitator, managers, administrators
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+class CaseworkOps(Guarded):
+    # --- the UMKM ----------------------------------------------------------------------------
+    def _active_assignment(self, s: Session, umkm_id: int) -> Assignment | None:
+        return s.execute(
+            select(Assignment).where(Assignment.umkm_id == umkm_id, Assignment.active.is_(True))
+        ).scalar_one_or_none()
+
+    def _umkm_view(self, s: Session, u: Umkm) -> UmkmView:
+        a = self._active_assignment(s, u.id)
+        region = s.get(Region, u.region_id)
+        return UmkmView(
+            id=u.id,
+            code=u.code,
+            name=u.name,
+            owner_name=u.owner_name,
+            owner_phone=u.owner_phone,
+            regency=region.name,
+            province=region.province,
+            address=u.address,
+            size=u.size,
+            nib=u.nib,
+            categories=tuple(u.categories),
+            products=tuple(product_view(p) for p in u.products),
+            facilitator=a.facilitator.name if a else None,
+            facilitator_id=a.facilitator_id if a else None,
+            facilitator_phone=a.facilitator.phone if a else None,
+            has_pin=u.pin_hash is not None,
+        )
+
+    def umkm(self, umkm_id: int) -> UmkmView:
+        """The profile of one UMKM, with its products and active facilitator."""
+        with self.store.read() as s:
+            return self._umkm_view(s, self._umkm(s, umkm_id))
+
+    # --- visits ------------------------------------------------------------------------------
+    def record_visit(
+        self, umkm_id: int, visited_on: date | str, summary: str, kind: str = "site"
+    ) -> VisitView:
+        """The assigned facilitator logs a visit (``kind``: site, phone, online, training)."""
+        visited_on = a_date("visited_on", visited_on)
+        if visited_on > today():
+            raise InvalidInput("visited_on", f"{visited_on} is in the future")
+        summary = text("summary", summary, SUMMARY_MAX)
+        kind = one_of("kind", kind, VISIT_KINDS)
+        with self.store.write() as s:
+            self._umkm(s, umkm_id, roles=FACILITATOR)
+            v = Visit(
+                umkm_id=umkm_id,
+                facilitator_id=self.identity.user_id,
+                visited_on=visited_on,
+                kind=kind,
+                summary=summary,
+            )
+            s.add(v)
+            s.flush()
+            self._audit(s, "visit-add", "visit", v.id, umkm_id, {"visited_on": str(visited_on)})
+            return VisitView(v.id, umkm_id, self.identity.name, visited_on, kind, summary)
+
+    def visits(self, umkm_id: int) -> list[VisitView]:
+        """Visits to a UMKM, newest first."""
+        with self.store.read() as s:
+            self._umkm(s, umkm_id)
+            rows = s.execute(
+                select(Visit)
+                .where(Visit.umkm_id == umkm_id)
+                .order_by(Visit.visited_on.desc(), Visit.id.desc())
+            ).scalars()
+            return [
+                VisitView(v.id, v.umkm_id, v.facilitator.name, v.visited_on, v.kind, v.summary)
+                for v in rows
+            ]
+
+    # --- action items ------------------------------------------------------------------------
+    def actions(self, umkm_id: int) -> list[ActionView]:
+        """The action plan of a UMKM: open ones first by due date, then the rest."""
+        with self.store.read() as s:
+            self._umkm(s, umkm_id)
+            rows = s.execute(select(ActionItem).where(ActionItem.umkm_id == umkm_id)).scalars()
+            views = [action_view(a) for a in rows]
+        closed = ("done", "dropped")
+        return sorted(views, key=lambda a: (a.status in closed, a.due_date or date.max, a.id))
+
+    def add_action(
+        self,
+        umkm_id: int,
+        title: str,
+        due_date: date | str | None = None,
+        item_id: str | None = None,
+        responsible: str = "owner",
+    ) -> ActionView:
+        """The assigned facilitator adds a step to the action plan, optionally for an item ID."""
+        title = text("title", title, TITLE_MAX)
+        due = a_date("due_date", due_date, required=False)
+        responsible = one_of("responsible", responsible, ACTION_RESPONSIBLE)
+        checklist_id = None
+        if item_id is not None:
+            checklist_id = find_item(item_id).id
+        with self.store.write() as s:
+            self._umkm(s, umkm_id, roles=FACILITATOR)
+            a = ActionItem(
+                umkm_id=umkm_id,
+                title=title,
+                checklist_id=checklist_id,
+                item_id=item_id,
+                due_date=due,
+                status="open",
+                responsible=responsible,
+                created_by_id=self.identity.user_id,
+            )
+            s.add(a)
+            s.flush()
+            self._audit(s, "action-add", "action_item", a.id, umkm_id, {"item_id": item_id})
+            return action_view(a)
+
+    def set_action_status(self, action_id: int, status: str) -> ActionView:
+        """Change an action's status. Owners may mark their own actions in progress or done."""
+        status = one_of("status", status, ACTION_STATUSES)
+        with self.store.write() as s:
+            a = s.get(ActionItem, an_id("action_id", action_id))
+            if a is None:
+                self._check_identity(s)
+                if self.identity.role not in ALL_SEEING:
+                    raise AccessDenied(f"action {action_id} is not yours to change")
+                raise NotFound(f"action {action_id} does not exist")
+            self._umkm(s, a.umkm_id, roles=("owner", "facilitator"))
+            if self.identity.role == "owner" and status not in ("in-progress", "done"):
+                raise AccessDenied("an owner may mark an action in progress or done, nothing else")
+            old = a.status
+            a.status = status
+            a.updated_at = utcnow()
+            a.done_at = a.updated_at if status == "done" else None
+            self._audit(
+                s, "action-status", "action_item", a.id, a.umkm_id, {"old": old, "new": status}
+            )
+            return action_view(a)
+
+    # --- milestones --------------------------------------------------------------------------
+    def milestones(self, umkm_id: int) -> list[MilestoneView]:
+        """Milestones of a UMKM in the order they were reached."""
+        with self.store.read() as s:
+            self._umkm(s, umkm_id)
+            rows = s.execute(
+                select(Milestone)
+                .where(Milestone.umkm_id == umkm_id)
+                .order_by(Milestone.achieved_on, Milestone.id)
+            ).scalars()
+            return [milestone_view(x) for x in rows]
+
+    def add_milestone(
+        self,
+        umkm_id: int,
+        kind: str,
+        achieved_on: date | str,
+        number: str | None = None,
+        product_id: int | None = None,
+        note: str | None = None,
+    ) -> MilestoneView:
+        """Record a milestone (assigned facilitator or manager).
+
+        A permit (``p-irt``, ``bpom-md``, ``bpom-tr``, ``bpom-na``) needs its number, and with
+        ``product_id`` the number is also set on that product. ``nib`` with a number sets the
+        UMKM's NIB.
+        """
+        kind = one_of("kind", kind, MILESTONE_KINDS)
+        achieved_on = a_date("achieved_on", achieved_on)
+        number = text("number", number, 60, required=kind in PERMIT_MILESTONES)
+        note = text("note", note, 500, required=False)
+        with self.store.write() as s:
+            u = self._umkm(s, umkm_id, roles=CARE)
+            product = None
+            if product_id is not None:
+                product = s.get(Product, an_id("product_id", product_id))
+                if product is None or product.umkm_id != u.id:
+                    raise InvalidInput("product_id", f"product {product_id} is not one of {u.code}")
+            x = Milestone(
+                umkm_id=u.id,
+                kind=kind,
+                achieved_on=achieved_on,
+                number=number,
+                product_id=product_id,
+                note=note,
+                recorded_by=self.identity.name[:120],
+            )
+            s.add(x)
+            if kind in PERMIT_MILESTONES and product is not None:
+                product.permit_kind, product.permit_number = kind, number
+                product.permit_date = achieved_on
+            if kind == "nib" and number:
+                u.nib = number[:20]
+                u.updated_at = utcnow()
+            s.flush()
+            self._audit(
+                s, "milestone-add", "milestone", x.id, u.id, {"kind": kind, "number": number}
+            )
+            return milestone_view(x)
+
+    # --- caseload and overview ----------------------------------------------------------------
+    def my_umkm(self) -> list[CaseView]:
+        """The caseload: an owner's own UMKM, a facilitator's assigned ones, everything for a
+        manager. Each line carries the latest result, open/overdue actions, days since the last
+        visit and the submissions waiting for verification."""
+        now = today()
+        with self.store.read() as s:
+            ids = self._visible_umkm_ids(s)
+            rows = s.execute(select(Umkm).where(Umkm.id.in_(ids)).order_by(Umkm.code)).scalars()
+            umkms = list(rows)
+            idset = [u.id for u in umkms]
+            regions = {r.id: r.name for r in s.execute(select(Region)).scalars()}
+            assigned = {
+                a.umkm_id: a
+                for a in s.execute(
+                    select(Assignment).where(
+                        Assignment.active.is_(True), Assignment.umkm_id.in_(idset)
+                    )
+                ).scalars()
+            }
+            assessments = s.execute(
+                select(Assessment)
+                .where(Assessment.umkm_id.in_(idset))
+                .order_by(Assessment.created_at, Assessment.id)
+            ).scalars()
+            latest: dict[int, dict[str, LatestResult]] = {}
+            last_any: dict[int, LatestResult] = {}
+            waiting: Counter = Counter()
+            for a in assessments:
+                if a.status == "submitted":
+                    waiting[a.umkm_id] += 1
+                if a.status == "draft":
+                    continue
+                r = a.result or {}
+                lr = LatestResult(
+                    a.id,
+                    a.checklist_id,
+                    a.checklist_version,
+                    a.status,
+                    a.verified_at or a.submitted_at or a.updated_at,
+                    r.get("readiness"),
+                    r.get("level"),
+                    r.get("complete"),
+                )
+                latest.setdefault(a.umkm_id, {})[a.checklist_id] = lr
+                last_any[a.umkm_id] = lr
+            open_: Counter = Counter()
+            overdue: Counter = Counter()
+            for act in s.execute(
+                select(ActionItem).where(
+                    ActionItem.umkm_id.in_(idset), ActionItem.status.in_(("open", "in-progress"))
+                )
+            ).scalars():
+                open_[act.umkm_id] += 1
+                if act.due_date and act.due_date < now:
+                    overdue[act.umkm_id] += 1
+            last_visit: dict[int, date] = {}
+            for v in s.execute(select(Visit).where(Visit.umkm_id.in_(idset))).scalars():
+                if v.umkm_id not in last_visit or v.visited_on > last_visit[v.umkm_id]:
+                    last_visit[v.umkm_id] = v.visited_on
+            kinds: dict[int, list[str]] = {}
+            for x in s.execute(
+                select(Milestone)
+                .where(Milestone.umkm_id.in_(idset))
+                .order_by(Milestone.achieved_on)
+            ).scalars():
+                kinds.setdefault(x.umkm_id, []).append(x.kind)
+            out = []
+            for u in umkms:
+                a = assigned.get(u.id)
+                mine = latest.get(u.id, {})
+                irtp = next((r for r in mine.values() if r.level), None)
+                lv = last_visit.get(u.id)
+                out.append(
+                    CaseView(
+                        id=u.id,
+                        code=u.code,
+                        name=u.name,
+                        owner_name=u.owner_name,
+                        regency=regions[u.region_id],
+                        categories=tuple(u.categories),
+                        facilitator=a.facilitator.name if a else None,
+                        facilitator_id=a.facilitator_id if a else None,
+                        level=irtp.level if irtp else None,
+                        readiness=last_any[u.id].readiness if u.id in last_any else None,
+                        latest=mine,
+                        open_actions=open_[u.id],
+                        overdue_actions=overdue[u.id],
+                        last_visit=lv,
+                        days_since_visit=(now - lv).days if lv else None,
+                        submissions_waiting=waiting[u.id],
+                        milestones=tuple(dict.fromkeys(kinds.get(u.id, []))),
+                    )
+                )
+            return out
+
+    def programme_overview(self) -> dict:
+        """Figures for the whole programme (managers): counts by regency, category, level,
+        milestone, facilitator caseload, actions and assessment status."""
+        with self.store.read() as s:
+            self._require(s, *ALL_SEEING, doing="programme overview")
+        cases = self.my_umkm()
+        now = today()
+        with self.store.read() as s:
+            statuses = Counter(s.execute(select(Assessment.status)).scalars())
+            actions = Counter(s.execute(select(ActionItem.status)).scalars())
+            milestones = Counter(s.execute(select(Milestone.kind)).scalars())
+            overdue = sum(c.overdue_actions for c in cases)
+        caseload = Counter(c.facilitator for c in cases if c.facilitator)
+        return {
+            "date": now.isoformat(),
+            "umkm": len(cases),
+            "unassigned": sum(1 for c in cases if c.facilitator is None),
+            "by_regency": dict(sorted(Counter(c.regency for c in cases).items())),
+            "by_category": dict(
+                sorted(Counter(cat for c in cases for cat in c.categories).items())
+            ),
+            "by_level": dict(sorted(Counter(c.level or "-" for c in cases).items())),
+            "caseload": dict(sorted(caseload.items())),
+            "milestones": {k: milestones.get(k, 0) for k in MILESTONE_KINDS},
+            "umkm_with_milestone": {
+                k: sum(1 for c in cases if k in c.milestones) for k in MILESTONE_KINDS
+            },
+            "actions": {k: actions.get(k, 0) for k in ACTION_STATUSES} | {"overdue": overdue},
+            "assessments": {k: statuses.get(k, 0) for k in ("draft", "submitted", "verified")},
+            "submissions_waiting": sum(c.submissions_waiting for c in cases),
+            "not_visited_60_days": sum(
+                1 for c in cases if c.days_since_visit is None or c.days_since_visit > 60
+            ),
+        }

@@ -1,0 +1,1 @@
+"""Alembic migrations of the Berdikari schema (run them with ``berdikari db upgrade``)."""

@@ -1,0 +1,317 @@
+"""The database tables (SQLAlchemy 2 typed declarative). Schema changes go through Alembic.
+
+Every change here needs a new migration in ``migrations/versions/`` (``alembic revision
+--autogenerate`` against a database at head, then read and fix the script). This module defines
+tables only: no queries, no access rules (those are in :mod:`berdikari.store.service`).
+
+Timestamps are stored as naive UTC and read back as timezone-aware UTC on both engines.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names, so migrations can refer to them on SQLite and PostgreSQL alike.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime, stored naive (UTC) so both engines agree."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Region(Base):
+    """A kabupaten or kota. Kalimantan Tengah's are reference data from the first migration."""
+
+    __tablename__ = "region"
+    __table_args__ = (
+        UniqueConstraint("province", "name", name="uq_region_province_name"),
+        CheckConstraint(_in("kind", ("kabupaten", "kota")), name="kind"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(12))
+    province: Mapped[str] = mapped_column(String(80))
+
+
+class Organisation(Base):
+    __tablename__ = "organisation"
+    __table_args__ = (
+        CheckConstraint(
+            _in(
+                "kind",
+                ("bbpom", "pemerintah-daerah", "perguruan-tinggi", "swasta", "komunitas"),
+            ),
+            name="kind",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+
+
+class Account(Base):
+    """A staff account: a facilitator (pendamping) or a programme manager."""
+
+    __tablename__ = "account"
+    __table_args__ = (CheckConstraint(_in("role", ("facilitator", "manager")), name="role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(12))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+
+class Umkm(Base):
+    """A business in the programme. The owner signs in with ``code`` and a 6-digit PIN."""
+
+    __tablename__ = "umkm"
+    __table_args__ = (CheckConstraint(_in("size", ("mikro", "kecil")), name="size"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    owner_name: Mapped[str] = mapped_column(String(120))
+    owner_phone: Mapped[str | None] = mapped_column(String(30))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    address: Mapped[str | None] = mapped_column(String(300))
+    size: Mapped[str] = mapped_column(String(8))
+    nib: Mapped[str | None] = mapped_column(String(20))
+    categories: Mapped[list] = mapped_column(JSON)
+    pin_hash: Mapped[str | None] = mapped_column(String(200))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    region: Mapped[Region] = relationship()
+    products: Mapped[list[Product]] = relationship(order_by="Product.id")
+
+
+class Product(Base):
+    __tablename__ = "product"
+    __table_args__ = (
+        CheckConstraint(
+            _in(
+                "category", ("pangan-olahan", "obat-tradisional", "kosmetik", "suplemen-kesehatan")
+            ),
+            name="category",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
+    name: Mapped[str] = mapped_column(String(160))
+    category: Mapped[str] = mapped_column(String(24))
+    permit_kind: Mapped[str | None] = mapped_column(String(10))
+    permit_number: Mapped[str | None] = mapped_column(String(60))
+    permit_date: Mapped[date | None] = mapped_column(Date)
+
+
+class Assignment(Base):
+    """Who facilitates a UMKM. At most one active row per UMKM: a partial unique index."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        Index(
+            "uq_assignment_one_active",
+            "umkm_id",
+            unique=True,
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
+        CheckConstraint(
+            "(active AND ended_at IS NULL) OR (NOT active AND ended_at IS NOT NULL)",
+            name="active_has_no_end",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    assigned_by: Mapped[str] = mapped_column(String(120))
+
+    facilitator: Mapped[Account] = relationship()
+
+
+class Assessment(Base):
+    """One filling of one checklist at one version. ``result`` is the stored score (JSON)."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (
+        CheckConstraint(_in("status", ("draft", "submitted", "verified")), name="status"),
+        CheckConstraint(_in("filled_by", ("owner", "facilitator")), name="filled_by"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
+    checklist_id: Mapped[str] = mapped_column(String(60))
+    checklist_version: Mapped[str] = mapped_column(String(20))
+    filled_by: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    verifies_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict | None] = mapped_column(JSON)
+
+    answers: Mapped[list[Answer]] = relationship(order_by="Answer.id")
+    verified_by: Mapped[Account | None] = relationship(foreign_keys=[verified_by_id])
+
+
+class Answer(Base):
+    """The current answer to one item of one assessment; earlier values are in the audit log."""
+
+    __tablename__ = "answer"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "item_id", name="uq_answer_assessment_item"),
+        CheckConstraint(_in("value", ("yes", "no", "partial", "unknown", "na")), name="value"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"))
+    item_id: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str | None] = mapped_column(Text)
+    set_by_role: Mapped[str] = mapped_column(String(12))
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    set_by_name: Mapped[str] = mapped_column(String(120))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Visit(Base):
+    __tablename__ = "visit"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ("site", "phone", "online", "training")), name="kind"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    visited_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(10))
+    summary: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    facilitator: Mapped[Account] = relationship()
+
+
+class ActionItem(Base):
+    """A step on the action plan, optionally tied to a checklist item ID."""
+
+    __tablename__ = "action_item"
+    __table_args__ = (
+        CheckConstraint(_in("status", ("open", "in-progress", "done", "dropped")), name="status"),
+        CheckConstraint(_in("responsible", ("owner", "facilitator")), name="responsible"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    checklist_id: Mapped[str | None] = mapped_column(String(60))
+    item_id: Mapped[str | None] = mapped_column(String(40))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    responsible: Mapped[str] = mapped_column(String(12))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Milestone(Base):
+    """NIB, PKP training, a permit number (P-IRT, MD, TR, NA), halal certificate, award."""
+
+    __tablename__ = "milestone"
+    __table_args__ = (
+        CheckConstraint(
+            _in(
+                "kind",
+                ("nib", "pkp-training", "p-irt", "bpom-md", "bpom-tr", "bpom-na", "halal", "award"),
+            ),
+            name="kind",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(14))
+    achieved_on: Mapped[date] = mapped_column(Date)
+    number: Mapped[str | None] = mapped_column(String(60))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"))
+    note: Mapped[str | None] = mapped_column(String(500))
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditLog(Base):
+    """Who changed what. Written in the same transaction as the change; never holds a secret."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_role: Mapped[str] = mapped_column(String(12))
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor_name: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    umkm_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[dict | None] = mapped_column(JSON)
