@@ -92,6 +92,20 @@ def read_answers_file(raw: bytes, lang: str) -> tuple[Checklist, dict[str, str],
     return checklist, answers, notes
 
 
+def resume_section(
+    checklist: Checklist, answers: dict[str, str], last_item: str | None
+) -> str | None:
+    """The section to reopen: the first with an open question, from the last answered one on."""
+    if last_item is None:
+        return None
+    ids = [s.id for s in checklist.sections]
+    start = ids.index(checklist.section_of(last_item).id)
+    for section in checklist.sections[start:] + checklist.sections[:start]:
+        if any(i.id not in answers for i in section.items):
+            return section.id
+    return None
+
+
 class OwnerApp:
     """Renders :class:`OwnerState` as widgets and handles the owner's actions."""
 
@@ -257,7 +271,7 @@ class OwnerApp:
             pin.value = ""
             self.session = session
             self.state.category = self.state.category or session.category
-            self.go("start")
+            self.resume()
 
         go_button = ui.button(t("Sign in", lang), _sign_in, "bdk-primary", "bdk-signin")
         back = ui.button(t("Back", lang), lambda: self.go("welcome"))
@@ -265,6 +279,20 @@ class OwnerApp:
             f"<p>{escape(t('Your facilitator gives you the UMKM code and the PIN.', lang))}</p>"
         )
         return [labels, code, pin, go_button, status, back]
+
+    def resume(self) -> None:
+        """After sign-in: back to the section where the owner was, or to the start page."""
+        try:
+            checklist_id = self.session.latest_draft()
+        except Exception:  # noqa: BLE001  cannot list drafts: the start page still works
+            checklist_id = None
+        if checklist_id is None or checklist_id not in load_all():
+            self.go("start")
+            return
+        checklist = load_all()[checklist_id]
+        if self.state.category not in checklist.applies_to.categories:
+            self.state.category = checklist.applies_to.categories[0]
+        self.open_checklist(checklist_id, resume=True)
 
     def _auth_message(self, exc) -> str:
         lang = self.lang
@@ -383,7 +411,7 @@ class OwnerApp:
             out.append(card)
         return out
 
-    def open_checklist(self, checklist_id: str) -> None:
+    def open_checklist(self, checklist_id: str, resume: bool = False) -> None:
         try:
             loaded = self.session.open_checklist(checklist_id)
         except Exception as exc:  # noqa: BLE001  StoreError or a lost database: say so, keep going
@@ -395,7 +423,19 @@ class OwnerApp:
             self.render()
             return
         self._merge(checklist_id, loaded)
-        self.go("tasks", checklist_id=checklist_id, return_to_check=False)
+        section_id = (
+            resume_section(
+                load_all()[checklist_id], self.state.answers_for(checklist_id), loaded.last_item
+            )
+            if resume
+            else None
+        )
+        if section_id:
+            self.go(
+                "section", checklist_id=checklist_id, section_id=section_id, return_to_check=False
+            )
+        else:
+            self.go("tasks", checklist_id=checklist_id, return_to_check=False)
 
     def _merge(self, checklist_id: str, loaded: Loaded) -> None:
         self.state.answers_for(checklist_id).update(loaded.answers)

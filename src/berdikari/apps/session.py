@@ -18,6 +18,8 @@ class Loaded:
 
     answers: dict[str, str] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    last_item: str | None = None
+    """The item answered most recently: where the owner was."""
 
 
 class AnonymousSession:
@@ -29,6 +31,9 @@ class AnonymousSession:
 
     def open_checklist(self, checklist_id: str) -> Loaded:
         return Loaded()
+
+    def latest_draft(self) -> str | None:
+        return None
 
     def save_answer(self, checklist_id: str, item_id: str, value: str, note: str | None) -> bool:
         """Return True when the answer is durably saved (never, here)."""
@@ -61,6 +66,8 @@ class SignedInSession:
             loaded.answers[item_id] = answer.value
             if answer.note:
                 loaded.notes[item_id] = answer.note
+        if view.answers:
+            loaded.last_item = max(view.answers.values(), key=lambda a: a.set_at).item_id
         return loaded
 
     def save_answer(self, checklist_id: str, item_id: str, value: str, note: str | None) -> bool:
@@ -69,6 +76,17 @@ class SignedInSession:
             self.open_checklist(checklist_id)
         self._service().save_answer(self._assessments[checklist_id], item_id, value, note or None)
         return True
+
+    def latest_draft(self) -> str | None:
+        """The checklist of the owner's most recently changed draft, to resume where they were."""
+        drafts = [
+            a
+            for a in self._service().assessments(self.umkm_id)
+            if a.status == "draft" and a.filled_by == "owner" and a.answers
+        ]
+        if not drafts:
+            return None
+        return max(drafts, key=lambda a: a.updated_at).checklist_id
 
     def submit(self, checklist_id: str) -> None:
         if checklist_id not in self._assessments:
@@ -92,17 +110,10 @@ _STORE = None
 def sign_in(umkm_code: str, pin: str, store=None) -> SignedInSession:
     """Sign an owner in; raises ``berdikari.store.errors.AuthError`` on failure."""
     from berdikari.store.auth import sign_in_owner
+    from berdikari.store.service import Service
 
     store = store if store is not None else open_default_store()
-    identity = sign_in_owner(store, umkm_code.strip(), pin.strip())
-    umkm_id = getattr(identity, "umkm_id", None)
-    name, category = "", None
-    try:
-        from berdikari.store.service import Service
-
-        umkm = Service(store, identity).umkm(umkm_id)
-        name = getattr(umkm, "name", "") or ""
-        category = getattr(umkm, "category", None)
-    except Exception:  # noqa: BLE001  the name and category only prefill the start page
-        pass
-    return SignedInSession(store, identity, umkm_id, name, category)
+    identity = sign_in_owner(store, umkm_code, pin)
+    umkm = Service(store, identity).umkm(identity.umkm_id)
+    category = umkm.categories[0] if umkm.categories else None
+    return SignedInSession(store, identity, identity.umkm_id, umkm.name or identity.name, category)
