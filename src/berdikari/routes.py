@@ -78,7 +78,10 @@ ROUTES: dict[str, Route] = {
     "halal": Route(
         id="halal",
         permit=Text(id="Sertifikat halal", en="Halal certificate"),
-        issuer=Text(id="BPJPH (Kementerian Agama)", en="BPJPH (Ministry of Religious Affairs)"),
+        issuer=Text(
+            id="BPJPH (Badan Penyelenggara Jaminan Produk Halal)",
+            en="BPJPH (the halal product assurance agency)",
+        ),
         regulation="Undang-Undang No. 33 Tahun 2014; Peraturan Pemerintah No. 42 Tahun 2024",
         tutorial="langkah/halal-self-declare.md",
         next_steps=(
