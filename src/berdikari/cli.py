@@ -193,5 +193,35 @@ def demo_run_cmd(
     serve(_serve_options(host, port, database_url, False, None))
 
 
+# --- site: build the guide site, or the offline archive (site helper) ----------------------------
+
+site_app = typer.Typer(no_args_is_help=True, help="Build the guide site (MkDocs).")
+app.add_typer(site_app, name="site")
+
+
+@site_app.command("build")
+def site_build_cmd(
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Zip a site that works from file:// (needs npm)")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Site folder (default build/site), or the zip's folder"),
+    ] = None,
+) -> None:
+    """Build the site with --strict; with --offline, write berdikari-offline.zip."""
+    from berdikari import site
+
+    try:
+        if offline:
+            path = site.build_offline_archive(out or site.settings().root / "build")
+        else:
+            path = site.build(out or site.settings().root / "build" / "site")
+    except site.SiteBuildError as exc:
+        _fail(str(exc), 1)
+        return
+    typer.echo(str(path))
+
+
 def main() -> None:  # pragma: no cover
     app()

@@ -1,0 +1,594 @@
+"""The MkDocs hook that renders the checklists into the site, and the site builds.
+
+At build time, and only from ``checklists/``, this module generates: one reference page per
+checklist (Indonesian with English alongside, and English), an index of checklists, the index of
+regulations, and, in every guide page an item links to, a box under the target heading that links
+back to the item. The checklist pages print as a paper form (see ``guides/stylesheets/``).
+
+``build()`` and ``build_offline_archive()`` are what the CLI and the server call. The offline build
+takes Material's ``iframe-worker`` shim from the npm registry into a cache and serves it from the
+site, so that no page ever asks a third-party host for anything.
+
+This module never writes into ``guides/`` or ``checklists/``: generated pages exist only in the
+build. It never restates a requirement by hand.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import posixpath
+import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.dates import format_date
+from markdown.extensions.toc import slugify
+
+from berdikari import checklists as cl
+from berdikari.config import settings
+from berdikari.i18n import t
+from berdikari.report_text import criticality_label
+from berdikari.scoring import IRTP_AUDIT_FREQUENCY, IRTP_LEVEL_TABLE
+
+log = logging.getLogger("mkdocs.plugins.berdikari")
+
+REFERENCE_DIR = {"id": "referensi/daftar-periksa", "en": "en/reference/checklists"}
+REGULATIONS_PAGE = {"id": "referensi/regulasi.md", "en": "en/reference/regulations.md"}
+LANGS = ("id", "en")
+
+IFRAME_WORKER = "iframe-worker@1.0.4"
+"""The npm package (pinned) whose ``shim/index.js`` lets search run from file:// (offline)."""
+IFRAME_WORKER_SITE_PATH = "assets/javascripts/iframe-worker/shim.js"
+"""Where the offline site serves the shim; ``mkdocs-offline.yml`` lists it in extra.polyfills."""
+
+
+# --- names and links: the one place for each ------------------------------------------------------
+
+
+def item_anchor(item_id: str) -> str:
+    """The HTML anchor of an item on its reference page: ``CPPOB-IRTP-01.01`` → ``cppob-irtp-01.01``."""
+    return item_id.lower()
+
+
+def checklist_page(checklist_id: str, lang: str = "id") -> str:
+    """The generated page (path under ``guides/``) of a checklist in ``lang``."""
+    return f"{REFERENCE_DIR[lang]}/{checklist_id}.md"
+
+
+def regulation_anchor(reg: cl.Regulation) -> str:
+    return slugify(f"{reg.number} {reg.year}", "-")
+
+
+def _rel(target: str, from_page: str) -> str:
+    """A relative link from one page (path under guides/) to another, ``#anchor`` kept."""
+    path, sep, anchor = target.partition("#")
+    rel = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    return rel + sep + anchor
+
+
+def _reg_name(reg: cl.Regulation, lang: str) -> str:
+    """How a regulation is named on the pages: its number and year."""
+    return t("{number} of {year}", lang, number=_e(reg.number), year=reg.year)
+
+
+def _date(d, lang: str) -> str:
+    return format_date(d, format="long", locale=lang)
+
+
+def _e(text: str) -> str:
+    """Checklist text made safe inside Markdown/HTML (no markup from data)."""
+    return html.escape(text.strip(), quote=True)
+
+
+def _lang_of(src_uri: str) -> str:
+    return "en" if src_uri.startswith("en/") else "id"
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+
+def _en(text: str, lang: str) -> str:
+    """The English text shown alongside the Indonesian one (nothing on English pages)."""
+    if lang == "en":
+        return ""
+    return f'\n<span class="bdk-en" lang="en">{_e(text)}</span>'
+
+
+def _uncertain(note: str | None, lang: str, indent: str = "") -> list[str]:
+    if not note:
+        return []
+    title = t("Not yet confirmed (note in English)", lang)
+    return [
+        f'{indent}!!! warning "{title}"',
+        "",
+        f'{indent}    <span lang="en">{_e(note)}</span>',
+        "",
+    ]
+
+
+def _level_table(c: cl.Checklist, lang: str) -> list[str]:
+    grades = ("kritis", "serius", "mayor", "minor")
+    head = [t("Level", lang)] + [criticality_label(g, lang) for g in grades]
+    head += [t("SPP-IRT", lang), t("Self-inspection", lang)]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    eligible = set(c.scoring.eligible_levels or [])
+    for level, maxima in IRTP_LEVEL_TABLE:
+        cells = [level]
+        for g in grades:
+            bound = maxima[g]
+            if bound is None:
+                cells.append(t("any", lang))
+            elif bound == 0:
+                cells.append(t("none", lang))
+            else:
+                cells.append(t("at most {n}", lang, n=bound))
+        cells.append(t("eligible", lang) if level in eligible else t("not yet", lang))
+        cells.append(IRTP_AUDIT_FREQUENCY[level].get(lang))
+        rows.append("| " + " | ".join(cells) + " |")
+    return [
+        t("Findings per grade: the first row whose limits all hold gives the level.", lang),
+        "",
+        *rows,
+        "",
+    ]
+
+
+def render_checklist(c: cl.Checklist, lang: str = "id") -> str:
+    """The reference page (and printable form) of one checklist."""
+    page = checklist_page(c.id, lang)
+    regs_page = REGULATIONS_PAGE[lang]
+    blank = "________________________"
+    out = [
+        "---",
+        f"title: {_yaml_str(c.title.get(lang))}",
+        f"description: {_yaml_str(c.summary.get(lang))}",
+        "---",
+        "",
+        f"# {_e(c.title.get(lang))}",
+        "",
+        '<div class="bdk-print-only bdk-form-header" data-search-exclude="true" markdown>',
+        f"<p>{t('Business (UMKM) name', lang)}: {blank}</p>",
+        f"<p>{t('Address', lang)}: {blank}</p>",
+        f"<p>{t('Date', lang)}: {blank} &nbsp; {t('Facilitator', lang)}: {blank}</p>",
+        "</div>",
+        "",
+        f'<p class="bdk-meta"><code>{c.ref}</code> · '
+        f"{t('Checked against the regulations on {date}', lang, date=_date(c.checked, lang))} · "
+        f"{t('{n} items', lang, n=len(c.items))}</p>",
+        "",
+        _e(c.summary.get(lang)) + _en(c.summary.en, lang),
+        "",
+        '<div class="bdk-screen-only" markdown>',
+        "",
+        f'!!! tip "{t("Print this page as a paper form", lang)}"',
+        "",
+        "    "
+        + t(
+            "Use your browser's Print menu. The printout is a form: each item with boxes to "
+            "tick, a line for notes, and a place for signatures.",
+            lang,
+        ),
+        "",
+        f"## {t('How the result is worked out', lang)} {{ #hasil }}",
+        "",
+        _e(c.scoring.explanation.get(lang)) + _en(c.scoring.explanation.en, lang),
+        "",
+    ]
+    if c.scoring.rule == "irtp-level":
+        out += _level_table(c, lang)
+    if c.scoring.graded_by == "programme":
+        out += [t("The grades of the items are the programme's guidance, not the law's.", lang), ""]
+    out += _uncertain(c.scoring.uncertain, lang)
+    out += [f"## {t('Regulations cited', lang)} {{ #peraturan }}", ""]
+    for reg in c.regulations:
+        link = _rel(f"{regs_page}#{regulation_anchor(reg)}", page)
+        out.append(f"- [{_reg_name(reg, lang)}]({link}): {_e(reg.title.get(lang))}")
+    out.append("")
+    for reg in c.regulations:
+        if reg.uncertain:
+            out += [f"**{_reg_name(reg, lang)}**", ""]
+            out += _uncertain(reg.uncertain, lang)
+    out += ["</div>", ""]
+
+    for section in c.sections:
+        out += [
+            f"## {section.id}. {_e(section.title.get(lang))} {{ #bagian-{section.id.lower()} }}",
+            "",
+        ]
+        if lang != "en":
+            out += [f'<p class="bdk-en" lang="en">{_e(section.title.en)}</p>', ""]
+        for item in section.items:
+            out += _render_item(c, item, lang, page)
+
+    out += [
+        '<div class="bdk-print-only bdk-signatures" data-search-exclude="true" markdown>',
+        f"<p>{t('Signature of the owner', lang)}: {blank}</p>",
+        f"<p>{t('Signature of the facilitator', lang)}: {blank}</p>",
+        f"<p><code>{c.ref}</code></p>",
+        "</div>",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def _render_item(c: cl.Checklist, item: cl.Item, lang: str, page: str) -> list[str]:
+    reg = c.regulation(item.cites.regulation)
+    reg_link = _rel(f"{REGULATIONS_PAGE[lang]}#{regulation_anchor(reg)}", page)
+    guide_link = _rel(item.guide, page)
+    meta = []
+    if item.criticality:
+        meta.append(
+            f"{t('Grade', lang)}: <strong>{criticality_label(item.criticality, lang)}</strong>"
+        )
+    if item.form_no is not None:
+        meta.append(t("No. {n} on the official form", lang, n=item.form_no))
+    boxes = " ".join(
+        f'<span class="bdk-box">{label}</span>'
+        for label in (t("Yes", lang), t("No", lang), t("Partly", lang), t("Not applicable", lang))
+    )
+    guide_note = t("(in Indonesian)", lang) if lang == "en" else ""
+    out = [
+        f"### {item.id} {{ #{item_anchor(item.id)} .bdk-item }}",
+        "",
+        f'<p class="bdk-question"><strong>{_e(item.question.get(lang))}</strong>'
+        + _en(item.question.en, lang)
+        + "</p>",
+        "",
+    ]
+    if meta:
+        out += [f'<p class="bdk-meta">{" · ".join(meta)}</p>', ""]
+    out += [
+        f'<div class="bdk-print-only bdk-answer" data-search-exclude>{boxes}</div>',
+        f'<div class="bdk-print-only bdk-notes" data-search-exclude>{t("Notes", lang)}:</div>',
+        "",
+        '<div class="bdk-detail" markdown>',
+        "",
+        t("Requirement", lang),
+        ":   " + _e(item.requirement.get(lang)) + _en(item.requirement.en, lang),
+        "",
+        t("Regulation", lang),
+        f":   [{_reg_name(reg, lang)}]({reg_link}), {_e(item.cites.clause)}",
+        "",
+        t("Evidence", lang),
+        ":   " + _e(item.evidence.get(lang)) + _en(item.evidence.en, lang),
+        "",
+        t("How to meet it", lang),
+        f":   [{t('Guide', lang)}]({guide_link}) {guide_note}".rstrip(),
+        "",
+    ]
+    out += _uncertain(item.uncertain, lang)
+    out += ["</div>", ""]
+    return out
+
+
+def _yaml_str(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render_index(checklists: dict[str, cl.Checklist], lang: str = "id") -> str:
+    """The list of checklists (the section page of the generated reference pages)."""
+    page = f"{REFERENCE_DIR[lang]}/index.md"
+    out = [
+        f"# {t('Checklists', lang)}",
+        "",
+        t(
+            "Each checklist below comes from one standard. Each item names its regulation and "
+            "links to a guide. Print a checklist to use it as a paper form.",
+            lang,
+        ),
+        "",
+    ]
+    for c in checklists.values():
+        link = _rel(checklist_page(c.id, lang), page)
+        out += [
+            f"## [{_e(c.title.get(lang))}]({link}) {{ #{c.id} }}",
+            "",
+            f"`{c.ref}` · {t('{n} items', lang, n=len(c.items))} · "
+            f"{t('Checked against the regulations on {date}', lang, date=_date(c.checked, lang))}",
+            "",
+            _e(c.summary.get(lang)),
+            "",
+        ]
+    return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class _Citing:
+    checklist: cl.Checklist
+    item: cl.Item
+
+
+def render_regulations(checklists: dict[str, cl.Checklist], lang: str = "id") -> str:
+    """Every regulation any checklist cites, with the checklists and items citing it."""
+    page = REGULATIONS_PAGE[lang]
+    regs: dict[str, cl.Regulation] = {}
+    notes: dict[str, list[str]] = defaultdict(list)
+    citing: dict[str, list[_Citing]] = defaultdict(list)
+    for c in checklists.values():
+        for reg in c.regulations:
+            anchor = regulation_anchor(reg)
+            regs.setdefault(anchor, reg)
+            if reg.uncertain and reg.uncertain not in notes[anchor]:
+                notes[anchor].append(reg.uncertain)
+        for item in c.items:
+            citing[regulation_anchor(c.regulation(item.cites.regulation))].append(_Citing(c, item))
+    out = [
+        f"# {t('Regulations cited', lang)}",
+        "",
+        t(
+            "Every regulation that an item of a checklist cites, newest first. Under each, the "
+            "items that rest on it.",
+            lang,
+        ),
+        "",
+    ]
+    for anchor, reg in sorted(regs.items(), key=lambda kv: (-kv[1].year, kv[1].number)):
+        out += [
+            f"## {_reg_name(reg, lang)} {{ #{anchor} }}",
+            "",
+            _e(reg.title.get(lang)) + _en(reg.title.en, lang),
+            "",
+        ]
+        for note in notes[anchor]:
+            out += _uncertain(note, lang)
+        by_checklist: dict[str, list[_Citing]] = defaultdict(list)
+        for ci in citing[anchor]:
+            by_checklist[ci.checklist.id].append(ci)
+        if not by_checklist:
+            out += [t("Listed by a checklist, but no item cites it yet.", lang), ""]
+        for cid, cis in by_checklist.items():
+            c = checklists[cid]
+            target = checklist_page(cid, lang)
+            links = ", ".join(
+                f"[{ci.item.id}]({_rel(target + '#' + item_anchor(ci.item.id), page)}) "
+                f"({_e(ci.item.cites.clause)})"
+                for ci in cis
+            )
+            out += [
+                f"- [{_e(c.title.get(lang))}]({_rel(target, page)}) `{c.ref}`: {links}",
+            ]
+        out.append("")
+    return "\n".join(out)
+
+
+# --- back-links in guide pages --------------------------------------------------------------------
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
+_ATTR_ID = re.compile(r"\{[^}]*#([A-Za-z0-9_-]+)[^}]*\}\s*$")
+_HTML_ID = re.compile(r"""<[^>]+\sid=["']([A-Za-z0-9_-]+)["']""")
+
+
+def _line_anchors(line: str) -> set[str]:
+    """Anchors a Markdown line defines, the way :func:`berdikari.checklists.page_anchors` reads them."""
+    found = set(_HTML_ID.findall(line))
+    m = _HEADING.match(line)
+    if m:
+        explicit = _ATTR_ID.search(m.group(2))
+        found.add(explicit.group(1) if explicit else slugify(m.group(2), "-"))
+    return found
+
+
+def backlink_targets(
+    checklists: dict[str, cl.Checklist],
+) -> dict[str, dict[str | None, list[_Citing]]]:
+    """guide page → anchor (None: the page itself) → the items whose ``guide`` points there."""
+    out: dict[str, dict[str | None, list[_Citing]]] = defaultdict(lambda: defaultdict(list))
+    for c in checklists.values():
+        for item in c.items:
+            out[item.guide_page][item.guide_anchor].append(_Citing(c, item))
+    return out
+
+
+def _backlink_box(cis: list[_Citing], page: str) -> list[str]:
+    lang = _lang_of(page)
+    out = [f'!!! abstract "{t("Checklist items", lang)}"', ""]
+    for ci in cis:
+        target = f"{checklist_page(ci.checklist.id, lang)}#{item_anchor(ci.item.id)}"
+        out.append(
+            f"    - [{ci.item.id}]({_rel(target, page)}){{ .bdk-backlink }}: "
+            f"{_e(ci.item.question.get(lang))}"
+        )
+    return ["", *out, ""]
+
+
+def inject_backlinks(markdown: str, page: str, targets: dict[str | None, list[_Citing]]) -> str:
+    """Insert, right under each heading an item links to, a box linking back to those items."""
+    if not targets:
+        return markdown
+    lines = markdown.split("\n")
+    out: list[str] = []
+    in_code = False
+    pending = dict(targets)
+    page_level = pending.pop(None, None)
+    for line in lines:
+        out.append(line)
+        if line.lstrip().startswith(("```", "~~~")):
+            in_code = not in_code
+            continue
+        if in_code:
+            continue
+        if page_level and line.startswith("# "):
+            out += _backlink_box(page_level, page)
+            page_level = None
+        for anchor in _line_anchors(line) & pending.keys():
+            out += _backlink_box(pending.pop(anchor), page)
+    if page_level:  # no H1: the box goes on top
+        out = _backlink_box(page_level, page) + out
+    for anchor, cis in pending.items():
+        ids = ", ".join(ci.item.id for ci in cis)
+        log.warning("%s: no heading with anchor #%s for the back-link of %s", page, anchor, ids)
+    return "\n".join(out)
+
+
+# --- the MkDocs hook ------------------------------------------------------------------------------
+
+_state: dict[str, object] = {}
+
+
+def _load(docs_dir: Path) -> dict[str, cl.Checklist]:
+    from mkdocs.exceptions import PluginError
+
+    problems: list[str] = []
+    out: dict[str, cl.Checklist] = {}
+    for f in cl.checklist_files():
+        try:
+            c = cl.load_file(f, docs_dir)
+        except cl.ChecklistError as exc:
+            problems += [str(p) for p in exc.problems]
+            continue
+        out[c.id] = c
+    if problems:
+        raise PluginError(
+            "Invalid checklists (the site is built from them):\n" + "\n".join(problems)
+        )
+    return out
+
+
+def _expand_nav(nav: list, placeholder: str, pages: list[str]) -> bool:
+    """After the entry ``placeholder`` in the nav, list ``pages`` (in place). True if found."""
+    for i, entry in enumerate(nav):
+        if entry == placeholder:
+            nav[i + 1 : i + 1] = [p for p in pages if p not in nav]
+            return True
+        if isinstance(entry, dict):
+            for value in entry.values():
+                if isinstance(value, list) and _expand_nav(value, placeholder, pages):
+                    return True
+    return False
+
+
+def on_config(config):
+    checklists = _load(Path(config.docs_dir))
+    _state["checklists"] = checklists
+    if config.nav:
+        for lang in LANGS:
+            pages = [checklist_page(cid, lang) for cid in checklists]
+            _expand_nav(config.nav, f"{REFERENCE_DIR[lang]}/index.md", pages)
+    return config
+
+
+def generated_pages(checklists: dict[str, cl.Checklist]) -> dict[str, str]:
+    """Every generated page: path under guides/ → Markdown."""
+    pages: dict[str, str] = {}
+    for lang in LANGS:
+        pages[f"{REFERENCE_DIR[lang]}/index.md"] = render_index(checklists, lang)
+        pages[REGULATIONS_PAGE[lang]] = render_regulations(checklists, lang)
+        for c in checklists.values():
+            pages[checklist_page(c.id, lang)] = render_checklist(c, lang)
+    return pages
+
+
+def on_files(files, config):
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import File
+
+    checklists = _state["checklists"]
+    for src_uri, content in generated_pages(checklists).items():
+        if files.get_file_from_path(src_uri) is not None:
+            raise PluginError(
+                f"guides/{src_uri} is generated from checklists/; delete the hand-written file"
+            )
+        files.append(File.generated(config, src_uri, content=content))
+    for polyfill in config.extra.get("polyfills") or []:
+        url = str(polyfill)
+        if "iframe-worker" in url and "://" not in url and files.get_file_from_path(url) is None:
+            shim = fetch_iframe_worker()
+            files.append(File.generated(config, url, content=shim.read_bytes()))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    targets = backlink_targets(_state["checklists"]).get(page.file.src_uri)
+    return inject_backlinks(markdown, page.file.src_uri, targets or {})
+
+
+# --- builds ---------------------------------------------------------------------------------------
+
+
+class SiteBuildError(RuntimeError):
+    """The site could not be built; the message says why and what to do."""
+
+
+def cache_dir() -> Path:
+    return settings().root / "build" / "cache"
+
+
+def fetch_iframe_worker(cache: Path | None = None) -> Path:
+    """The iframe-worker shim, taken once from the npm registry (``npm pack``) into the cache."""
+    cache = Path(cache) if cache else cache_dir()
+    dest = cache / IFRAME_WORKER.replace("@", "-") / "shim.js"
+    if dest.is_file():
+        return dest
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SiteBuildError(
+            "The offline build needs npm to fetch the search shim "
+            f"({IFRAME_WORKER}) from the npm registry, and npm was not found. Install Node.js "
+            "and npm (Debian: apt-get install npm), or build the online site instead."
+        )
+    with tempfile.TemporaryDirectory(prefix="bdk-npm-") as tmp:
+        proc = subprocess.run(
+            [npm, "pack", IFRAME_WORKER, "--silent", "--pack-destination", tmp],
+            capture_output=True,
+            text=True,
+            cwd=tmp,
+            timeout=300,
+        )
+        tarballs = list(Path(tmp).glob("*.tgz"))
+        if proc.returncode != 0 or not tarballs:
+            raise SiteBuildError(
+                f"npm pack {IFRAME_WORKER} failed (is the npm registry reachable?):\n"
+                f"{proc.stderr.strip()[-2000:]}"
+            )
+        with tarfile.open(tarballs[0]) as tar:
+            member = tar.extractfile("package/shim/index.js")
+            if member is None:
+                raise SiteBuildError(f"{tarballs[0].name} has no package/shim/index.js")
+            data = member.read()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(data)
+    return dest
+
+
+def config_file(offline: bool = False) -> Path:
+    return settings().root / ("mkdocs-offline.yml" if offline else "mkdocs.yml")
+
+
+def build(dest: Path, offline: bool = False, strict: bool = True) -> Path:
+    """Build the site into ``dest`` (strict: any warning fails). Returns ``dest``."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    dest = Path(dest).resolve()
+    if offline:
+        fetch_iframe_worker()  # fail early, with the clear message, before MkDocs starts
+    try:
+        cfg = load_config(config_file=str(config_file(offline)), site_dir=str(dest), strict=strict)
+        mkdocs_build(cfg)
+    except MkDocsException as exc:
+        raise SiteBuildError(f"the site build failed: {exc}") from exc
+    return dest
+
+
+def build_offline_archive(out_dir: Path) -> Path:
+    """Build the offline site (works from file://) and zip it; return the zip's path."""
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    archive = out_dir / "berdikari-offline.zip"
+    with tempfile.TemporaryDirectory(prefix="bdk-site-") as tmp:
+        site = build(Path(tmp) / "berdikari", offline=True)
+        partial = archive.with_suffix(".zip.part")
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in sorted(site.rglob("*")):
+                if f.is_file():
+                    z.write(f, Path("berdikari") / f.relative_to(site))
+        partial.replace(archive)
+    return archive
