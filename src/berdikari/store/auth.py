@@ -29,7 +29,7 @@ from berdikari.store.models import Account, AuditLog, Umkm, utcnow
 Role = Literal["owner", "facilitator", "manager", "system"]
 
 PIN_LENGTH = 6
-PIN_PATTERN = re.compile(r"^\d{6}$")
+PIN_PATTERN = re.compile(r"[0-9]{6}")  # fullmatch; ASCII only: \d also matches other digits
 PASSWORD_MIN = 10
 PASSWORD_MAX = 200
 
@@ -65,7 +65,7 @@ def _verify(hashed: str | None, secret: str) -> bool:
 
 def check_pin(pin: str) -> str:
     """Return ``pin`` if it is exactly 6 digits, else raise :class:`InvalidInput` (no echo)."""
-    if not isinstance(pin, str) or not PIN_PATTERN.match(pin):
+    if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
         raise InvalidInput("pin", f"a PIN is exactly {PIN_LENGTH} digits (0-9), nothing else")
     return pin
 
@@ -151,7 +151,7 @@ def sign_in_owner(store: Store, code: str, pin: str) -> Identity:
     Raises :class:`AuthError` (``bad-format``, ``bad-credentials`` or ``locked``).
     """
     code = (code or "").strip().upper()
-    if not isinstance(pin, str) or not PIN_PATTERN.match(pin):
+    if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
         raise AuthError("bad-format", f"a PIN is exactly {PIN_LENGTH} digits (0-9)")
     who = _attempt(store, Umkm, Umkm.code, code, pin, "UMKM code")
     return Identity("owner", None, who.id, who.name)

@@ -90,14 +90,21 @@ class CaseworkOps(Guarded):
 
     # --- visits ------------------------------------------------------------------------------
     def record_visit(
-        self, umkm_id: int, visited_on: date | str, summary: str, kind: str = "site"
+        self,
+        umkm_id: int,
+        visited_on: date | str,
+        summary: str,
+        kind: str = "site",
+        met_with: str | None = None,
     ) -> VisitView:
-        """The assigned facilitator logs a visit (``kind``: site, phone, online, training)."""
+        """The assigned facilitator logs a visit (``kind``: site, phone, online, training) and
+        who they met (``met_with``, optional, at most 200 characters)."""
         visited_on = a_date("visited_on", visited_on)
         if visited_on > today():
             raise InvalidInput("visited_on", f"{visited_on} is in the future")
         summary = text("summary", summary, SUMMARY_MAX)
         kind = one_of("kind", kind, VISIT_KINDS)
+        met_with = text("met_with", met_with, 200, required=False)
         with self.store.write() as s:
             self._umkm(s, umkm_id, roles=FACILITATOR)
             v = Visit(
@@ -106,11 +113,12 @@ class CaseworkOps(Guarded):
                 visited_on=visited_on,
                 kind=kind,
                 summary=summary,
+                met_with=met_with,
             )
             s.add(v)
             s.flush()
             self._audit(s, "visit-add", "visit", v.id, umkm_id, {"visited_on": str(visited_on)})
-            return VisitView(v.id, umkm_id, self.identity.name, visited_on, kind, summary)
+            return VisitView(v.id, umkm_id, self.identity.name, visited_on, kind, summary, met_with)
 
     def visits(self, umkm_id: int) -> list[VisitView]:
         """Visits to a UMKM, newest first."""
@@ -122,7 +130,15 @@ class CaseworkOps(Guarded):
                 .order_by(Visit.visited_on.desc(), Visit.id.desc())
             ).scalars()
             return [
-                VisitView(v.id, v.umkm_id, v.facilitator.name, v.visited_on, v.kind, v.summary)
+                VisitView(
+                    v.id,
+                    v.umkm_id,
+                    v.facilitator.name,
+                    v.visited_on,
+                    v.kind,
+                    v.summary,
+                    v.met_with,
+                )
                 for v in rows
             ]
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -250,6 +251,8 @@ class Visit(Base):
     visited_on: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(10))
     summary: Mapped[str] = mapped_column(Text)
+    met_with: Mapped[str | None] = mapped_column(String(200))
+    """Who the facilitator met (names or roles, as typed); migration 0002."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     facilitator: Mapped[Account] = relationship()
@@ -298,6 +301,28 @@ class Milestone(Base):
     product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"))
     note: Mapped[str | None] = mapped_column(String(500))
     recorded_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Evidence(Base):
+    """A photo or document a facilitator attached to a visit (JPEG, PNG or PDF; size-limited).
+
+    The bytes live in the database so that a backup holds everything; migration 0002.
+    """
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        CheckConstraint(_in("mime", ("image/jpeg", "image/png", "application/pdf")), name="mime"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    mime: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -109,6 +109,8 @@ class VisitView:
     visited_on: date
     kind: str
     summary: str
+    met_with: str | None = None
+    """Who the facilitator met, as typed."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,20 @@ class MilestoneView:
     product_id: int | None
     note: str | None
     recorded_by: str
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    """A photo or document attached to a visit (metadata; the bytes come from
+    ``Service.evidence_content``)."""
+
+    id: int
+    umkm_id: int
+    visit_id: int | None
+    filename: str
+    mime: str
+    size: int
+    created_at: datetime
 
 
 @dataclass(frozen=True)
