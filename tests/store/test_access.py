@@ -16,7 +16,7 @@ from berdikari.store.errors import AccessDenied
 from berdikari.store.models import AuditLog
 
 ROLES = ("owner", "other-owner", "facilitator", "other-facilitator", "manager")
-O, F, M = "owner", "facilitator", "manager"
+OW, FA, MG = "owner", "facilitator", "manager"
 
 
 def _svc(w, role):
@@ -52,85 +52,89 @@ def _action(w):
 
 # operation name -> (setup(w) -> arg, call(svc, w, arg), roles allowed)
 OPS = {
-    "umkm": (None, lambda s, w, _: s.umkm(w.u1.id), {O, F, M}),
-    "umkm_id_for_code": (None, lambda s, w, _: s.umkm_id_for_code(w.u1.code), {O, F, M}),
-    "assessments": (None, lambda s, w, _: s.assessments(w.u1.id), {O, F, M}),
-    "assessment": (_draft, lambda s, w, a: s.assessment(a), {O, F, M}),
+    "umkm": (None, lambda s, w, _: s.umkm(w.u1.id), {OW, FA, MG}),
+    "umkm_id_for_code": (None, lambda s, w, _: s.umkm_id_for_code(w.u1.code), {OW, FA, MG}),
+    "assessments": (None, lambda s, w, _: s.assessments(w.u1.id), {OW, FA, MG}),
+    "assessment": (_draft, lambda s, w, a: s.assessment(a), {OW, FA, MG}),
     "start_or_resume_assessment": (
         None,
         lambda s, w, _: s.start_or_resume_assessment(w.u1.id, "uji-irtp"),
-        {O, F},
+        {OW, FA},
     ),
     "save_answer (owner's draft)": (
         _draft,
         lambda s, w, a: s.save_answer(a, "UJI-01.01", "yes", "catatan"),
-        {O},
+        {OW},
     ),
     "save_answers (owner's draft)": (
         _draft,
         lambda s, w, a: s.save_answers(a, {"UJI-01.01": ("no", None)}),
-        {O},
+        {OW},
     ),
     "submit_assessment (owner's draft)": (
         lambda w: w.owner1.save_answers(_draft(w), _all_answers(w)).id,
         lambda s, w, a: s.submit_assessment(a),
-        {O},
+        {OW},
     ),
     "verify_assessment": (
         _submitted,
         lambda s, w, a: s.verify_assessment(a, {"UJI-01.01": "no"}),
-        {F},
+        {FA},
     ),
-    "actions": (None, lambda s, w, _: s.actions(w.u1.id), {O, F, M}),
+    "actions": (None, lambda s, w, _: s.actions(w.u1.id), {OW, FA, MG}),
     "add_action": (
         None,
         lambda s, w, _: s.add_action(w.u1.id, "Cuci tangan", None, "UJI-01.02"),
-        {F},
+        {FA},
     ),
-    "set_action_status done": (_action, lambda s, w, a: s.set_action_status(a, "done"), {O, F}),
-    "set_action_status dropped": (_action, lambda s, w, a: s.set_action_status(a, "dropped"), {F}),
+    "set_action_status done": (_action, lambda s, w, a: s.set_action_status(a, "done"), {OW, FA}),
+    "set_action_status dropped": (_action, lambda s, w, a: s.set_action_status(a, "dropped"), {FA}),
     "record_visit": (
         None,
         lambda s, w, _: s.record_visit(w.u1.id, date(2026, 11, 1), "Kunjungan"),
-        {F},
+        {FA},
     ),
-    "visits": (None, lambda s, w, _: s.visits(w.u1.id), {O, F, M}),
+    "visits": (None, lambda s, w, _: s.visits(w.u1.id), {OW, FA, MG}),
     "add_milestone": (
         None,
         lambda s, w, _: s.add_milestone(w.u1.id, "nib", date(2026, 10, 1), "1234567890123"),
-        {F, M},
+        {FA, MG},
     ),
-    "milestones": (None, lambda s, w, _: s.milestones(w.u1.id), {O, F, M}),
-    "update_umkm": (None, lambda s, w, _: s.update_umkm(w.u1.id, address="Jl. Baru 1"), {F, M}),
+    "milestones": (None, lambda s, w, _: s.milestones(w.u1.id), {OW, FA, MG}),
+    "update_umkm": (None, lambda s, w, _: s.update_umkm(w.u1.id, address="Jl. Baru 1"), {FA, MG}),
     "add_product": (
         None,
         lambda s, w, _: s.add_product(w.u1.id, "Amplang", "pangan-olahan"),
-        {F, M},
+        {FA, MG},
     ),
-    "reset_owner_pin": (None, lambda s, w, _: s.reset_owner_pin(w.u1.id), {F, M}),
-    "assignments": (None, lambda s, w, _: s.assignments(w.u1.id), {F, M}),
-    "audit_log (one UMKM)": (None, lambda s, w, _: s.audit_log(w.u1.id), {F, M}),
-    "audit_log (all)": (None, lambda s, w, _: s.audit_log(), {M}),
-    "assign": (None, lambda s, w, _: s.assign(w.u1.id, w.fac_b.id), {M}),
+    "reset_owner_pin": (None, lambda s, w, _: s.reset_owner_pin(w.u1.id), {FA, MG}),
+    "assignments": (None, lambda s, w, _: s.assignments(w.u1.id), {FA, MG}),
+    "audit_log (one UMKM)": (None, lambda s, w, _: s.audit_log(w.u1.id), {FA, MG}),
+    "audit_log (all)": (None, lambda s, w, _: s.audit_log(), {MG}),
+    "assign": (None, lambda s, w, _: s.assign(w.u1.id, w.fac_b.id), {MG}),
     "add_umkm": (
         None,
         lambda s, w, _: s.add_umkm("Madu Uji", "Pak Tiga", "Katingan", ["pangan-olahan"]),
-        {M},
+        {MG},
     ),
     "add_staff": (
         None,
         lambda s, w, _: s.add_staff("baru", "Baru", "facilitator", "sandi-baru-123"),
-        {M},
+        {MG},
     ),
-    "add_organisation": (None, lambda s, w, _: s.add_organisation("Pramuka Uji", "komunitas"), {M}),
-    "staff": (None, lambda s, w, _: s.staff(), {M}),
-    "set_staff_active": (None, lambda s, w, _: s.set_staff_active(w.fac_b.id, True), {M}),
+    "add_organisation": (
+        None,
+        lambda s, w, _: s.add_organisation("Pramuka Uji", "komunitas"),
+        {MG},
+    ),
+    "staff": (None, lambda s, w, _: s.staff(), {MG}),
+    "set_staff_active": (None, lambda s, w, _: s.set_staff_active(w.fac_b.id, True), {MG}),
     "add_region": (
         None,
         lambda s, w, _: s.add_region("Kalimantan Selatan", "Banjarmasin", "kota", "BJM"),
-        {M},
+        {MG},
     ),
-    "programme_overview": (None, lambda s, w, _: s.programme_overview(), {M}),
+    "programme_overview": (None, lambda s, w, _: s.programme_overview(), {MG}),
 }
 
 

@@ -63,6 +63,14 @@ Managers (and CLI):
     regions() (anyone), add_region(province, name, kind, code) (M), umkm_id_for_code(code)
     export_rows() -> {table: [rows]} scoped to the identity; see berdikari.data.frames
 
+Facilitator and programme apps:
+    standing() -> list[StandingView]  one row per visible UMKM: enrolled, assessed, verified,
+        meets the standard now (berdikari.standard), permits, actions, visits, current gaps  O F M
+    record_visit(..., met_with=None): who the facilitator met
+    add_evidence(umkm_id, filename, content, visit_id=None) -> EvidenceView   F
+        JPEG/PNG/PDF by their first bytes, at most 2 MB
+    evidence(umkm_id) -> list[EvidenceView], evidence_content(evidence_id) -> (view, bytes)  O F M
+
 Untrusted text (names, notes, summaries) is stored exactly as typed and length-limited; the
 display must escape it.
 """
@@ -80,7 +88,9 @@ from berdikari.store.errors import (
     NotFound,
     StoreError,
 )
+from berdikari.store.evidence import EvidenceOps
 from berdikari.store.exports import ExportOps
+from berdikari.store.standing import StandingOps
 
 __all__ = [
     "Service",
@@ -93,5 +103,5 @@ __all__ = [
 ]
 
 
-class Service(AssessmentOps, CaseworkOps, AdminOps, ExportOps):
+class Service(AssessmentOps, CaseworkOps, AdminOps, ExportOps, StandingOps, EvidenceOps):
     """``Service(store, identity)``: every read and write of one acting identity."""
