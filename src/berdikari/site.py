@@ -561,6 +561,17 @@ def config_file(offline: bool = False) -> Path:
     return settings().root / ("mkdocs-offline.yml" if offline else "mkdocs.yml")
 
 
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings so that a failed build says which ones made it fail."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def build(dest: Path, offline: bool = False, strict: bool = True) -> Path:
     """Build the site into ``dest`` (strict: any warning fails). Returns ``dest``."""
     from mkdocs.commands.build import build as mkdocs_build
@@ -570,11 +581,17 @@ def build(dest: Path, offline: bool = False, strict: bool = True) -> Path:
     dest = Path(dest).resolve()
     if offline:
         fetch_iframe_worker()  # fail early, with the clear message, before MkDocs starts
+    collect = _Collect()
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(collect)
     try:
         cfg = load_config(config_file=str(config_file(offline)), site_dir=str(dest), strict=strict)
         mkdocs_build(cfg)
     except MkDocsException as exc:
-        raise SiteBuildError(f"the site build failed: {exc}") from exc
+        details = "\n".join(f"  {m}" for m in collect.messages)
+        raise SiteBuildError(f"the site build failed: {exc}\n{details}".rstrip()) from exc
+    finally:
+        mkdocs_log.removeHandler(collect)
     return dest
 
 
@@ -592,3 +609,65 @@ def build_offline_archive(out_dir: Path) -> Path:
                     z.write(f, Path("berdikari") / f.relative_to(site))
         partial.replace(archive)
     return archive
+
+
+# --- verify: every output holds exactly the items of the source ----------------------------------
+
+
+def _built_page(site_dir: Path, src_uri: str) -> Path:
+    """The HTML file MkDocs writes for ``src_uri`` (directory URLs or, offline, .html files)."""
+    stem = src_uri.removesuffix(".md")
+    candidates = [site_dir / f"{stem}.html", site_dir / stem / "index.html"]
+    if stem == "index" or stem.endswith("/index"):
+        candidates.insert(0, site_dir / f"{stem}.html")
+    return next((p for p in candidates if p.is_file()), candidates[-1])
+
+
+def _after_anchor(page_html: str, anchor: str) -> str | None:
+    """The HTML from the element with ``id=anchor`` up to the next heading (None: no such id)."""
+    m = re.search(rf"""\sid=["']{re.escape(anchor)}["']""", page_html)
+    if not m:
+        return None
+    end = re.search(r"</h[1-6]>", page_html[m.end() :])
+    start = m.end() + (end.end() if end else 0)
+    nxt = re.search(r"<h[1-6][\s>]", page_html[start:])
+    return page_html[start : start + nxt.start()] if nxt else page_html[start:]
+
+
+def verify_site(site_dir: Path, checklists: dict[str, cl.Checklist]) -> list[str]:
+    """Problems in a built site: an item missing from its checklist page (either language), a
+    guide target missing, or a missing back-link under it. Empty when the site matches."""
+    site_dir = Path(site_dir)
+    problems: list[str] = []
+    for c in checklists.values():
+        for lang in LANGS:
+            path = _built_page(site_dir, checklist_page(c.id, lang))
+            if not path.is_file():
+                problems.append(f"{c.ref}: no {lang} page at {path}")
+                continue
+            text = path.read_text(encoding="utf-8")
+            if c.ref not in text:
+                problems.append(f"{c.ref}: {path} does not name the version {c.ref}")
+            for item in c.items:
+                heading = _after_anchor(text, item_anchor(item.id))
+                if heading is None or f">{item.id}<" not in text:
+                    problems.append(f"{c.ref}:{item.id}: missing from {path}")
+    for page, anchors in backlink_targets(checklists).items():
+        path = _built_page(site_dir, page)
+        if not path.is_file():
+            problems.append(f"guide page {page} was not built ({path})")
+            continue
+        text = path.read_text(encoding="utf-8")
+        for anchor, cis in anchors.items():
+            region = text if anchor is None else _after_anchor(text, anchor)
+            if region is None:
+                ids = ", ".join(ci.item.id for ci in cis)
+                problems.append(f"{page}#{anchor}: no such anchor (guide of {ids})")
+                continue
+            for ci in cis:
+                href = rf"""href=["'][^"']*{re.escape(ci.checklist.id)}(/|\.html)#{re.escape(item_anchor(ci.item.id))}["']"""
+                if not re.search(href, region):
+                    problems.append(
+                        f"{page}#{anchor}: no back-link to {ci.checklist.ref}:{ci.item.id}"
+                    )
+    return problems
