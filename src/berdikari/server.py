@@ -19,12 +19,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
-from traitlets import Int
 from traitlets.config import Config
 
 from berdikari.config import settings
+from berdikari.kernels import CappedKernelManager
 
 log = logging.getLogger("berdikari.server")
 
@@ -47,19 +46,10 @@ class ServeOptions:
     pool_sizes: dict[str, int] = field(default_factory=lambda: {OWNER_APP: 2})
     default_pool_size: int = 1
     max_kernels: int = 24
-    cull_idle_seconds: int = 600
-    cull_interval_seconds: int = 60
-
-
-class CappedKernelManager(AsyncMappingKernelManager):
-    """Refuses to start a kernel beyond ``max_kernels`` (each holds about 100 MiB)."""
-
-    max_kernels = Int(24, config=True, help="Most kernels alive at once, preheated ones included")
-
-    async def start_kernel(self, *args, **kwargs):
-        if len(self.list_kernel_ids()) >= self.max_kernels:
-            raise web.HTTPError(503, "Server busy: too many open apps. Try again in a minute.")
-        return await super().start_kernel(*args, **kwargs)
+    # A page closed or never connected loses its kernel within cull_idle + cull_interval < 60 s.
+    cull_idle_seconds: int = 45
+    cull_interval_seconds: int = 10
+    render_timeout_seconds: float = 60
 
 
 class SiteHandler(web.StaticFileHandler):
@@ -139,7 +129,10 @@ def voila_config(options: ServeOptions, site_dir: Path) -> Config:
     c.Voila.port_retries = 0
     c.Voila.open_browser = False
     c.Voila.root_dir = str(settings().notebooks_dir)
-    c.Voila.tornado_settings = {"compress_response": True}
+    c.Voila.tornado_settings = {
+        "compress_response": True,  # applied in BerdikariVoila.init_handlers (see there)
+        "berdikari_render_timeout": options.render_timeout_seconds,
+    }
     c.BerdikariVoila.site_dir = str(site_dir)
     c.VoilaConfiguration.template = TEMPLATE
     c.VoilaConfiguration.show_tracebacks = False
@@ -148,6 +141,11 @@ def voila_config(options: ServeOptions, site_dir: Path) -> Config:
     c.VoilaConfiguration.multi_kernel_manager_class = CappedKernelManager
     c.VoilaConfiguration.file_allowlist = []  # notebooks/ holds no files visitors need
     c.VoilaConfiguration.http_keep_alive_timeout = 10
+    # JupyterLab extensions the app pages do not need (Voila's "preview" button, code colours).
+    c.VoilaConfiguration.extension_denylist = [
+        "@voila-dashboards/jupyterlab-preview",
+        "jupyterlab_pygments",
+    ]
     c.VoilaKernelManager.kernel_pools_config = {
         "default": {"pool_size": options.default_pool_size},
         **{nb: {"pool_size": n} for nb, n in options.pool_sizes.items()},
@@ -163,21 +161,41 @@ def voila_config(options: ServeOptions, site_dir: Path) -> Config:
 
 def make_app_class():
     """Voila with the site at ``/`` instead of Voila's directory tree."""
+    from tornado.web import GZipContentEncoding
     from traitlets import Unicode
     from voila.app import Voila
     from voila.tornado.contentshandler import VoilaContentsHandler
+    from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    from berdikari.busy import GuardedVoilaHandler
 
     class BerdikariVoila(Voila):
         name = "berdikari"
         site_dir = Unicode("", config=True, help="The built site served at /")
 
         def init_handlers(self):
+            # Gzip every response (an app page's scripts are ~5 MB raw, ~1.4 MB gzipped).
+            # Voila applies ``tornado_settings`` after the Application is built, too late for
+            # ``compress_response``; the transform is added here instead.
+            if web.GZipContentEncoding not in self.app.transforms:
+                self.app.transforms.append(web.GZipContentEncoding)
             handlers = [
                 h
                 for h in super().init_handlers()
                 if h[1] not in (TornadoVoilaTreeHandler, VoilaContentsHandler)
             ]
+            # The app page or the busy page, never a page without its app (berdikari.busy).
+            handlers = [
+                (h[0], GuardedVoilaHandler, *h[2:]) if h[1] is TornadoVoilaHandler else h
+                for h in handlers
+            ]
+            # Voila applies tornado_settings after creating the Application, too late for
+            # compress_response to add its transform: add it here (the app exists by now).
+            if self.app.settings.get("compress_response") and GZipContentEncoding not in (
+                self.app.transforms
+            ):
+                self.app.add_transform(GZipContentEncoding)
             handlers.append(
                 (
                     r"/(.*)",
