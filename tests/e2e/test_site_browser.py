@@ -1,0 +1,97 @@
+"""The guide site in a real browser: search in Indonesian, reach a checklist, no third-party request."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+
+import pytest
+
+from berdikari import checklists as cl
+from berdikari import site
+
+from .conftest import external_requests
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep the test output readable
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    """The real site, built (not strict: test_site.py owns that check) and served on 127.0.0.1."""
+    dest = tmp_path_factory.mktemp("site")
+    site.build(dest, strict=False)
+    handler = functools.partial(_Quiet, directory=str(dest))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def _search(page, url: str, query: str):
+    """Open ``url``, type ``query`` into Material's search, return the result links."""
+    page.goto(url)
+    page.keyboard.press("/")  # Material's shortcut opens the search box on any screen size
+    box = page.locator("input.md-search__input")
+    box.fill(query)
+    results = page.locator(".md-search-result__item a.md-search-result__link")
+    results.first.wait_for(state="visible")
+    return results
+
+
+def test_search_in_indonesian_then_open_a_checklist(page, site_url):
+    page.goto(site_url)
+    assert page.locator("h1").first.inner_text().startswith("Mulai di sini")
+
+    results = _search(page, site_url, "kerupuk")
+    assert results.count() > 0
+
+    results = _search(page, site_url, "CPPOB-IRTP-01.01")
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    target = next((h for h in hrefs if "daftar-periksa/cppob-irtp/" in h), None)
+    assert target, hrefs
+    page.locator(f'a.md-search-result__link[href="{target}"]').first.click()
+    page.wait_for_url("**/referensi/daftar-periksa/cppob-irtp/**")
+
+    c = cl.load_all()["cppob-irtp"]
+    headings = page.locator("h3.bdk-item")
+    assert headings.count() == len(c.items)
+    assert headings.first.inner_text().startswith(c.items[0].id)
+    assert page.locator(f'[id="{site.item_anchor(c.items[0].id)}"]').is_visible()
+    # the paper form stays out of the screen view
+    assert not page.locator(".bdk-answer").first.is_visible()
+    assert external_requests(page) == []
+
+
+def test_checklist_prints_as_a_form(page, site_url):
+    page.goto(site_url + "referensi/daftar-periksa/cppob-irtp/")
+    page.emulate_media(media="print")
+    assert page.locator(".bdk-answer").first.is_visible()
+    assert page.locator(".bdk-form-header").is_visible()
+    assert page.locator(".bdk-signatures").is_visible()
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    assert not page.locator(".bdk-detail").first.is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    assert external_requests(page) == []
+
+
+def test_guide_heading_links_back_to_its_item(page, site_url):
+    page.goto(site_url + "panduan/cppob-irtp/a-lokasi/")
+    box = page.locator("#lingkungan + .admonition.abstract")
+    assert box.is_visible()
+    box.locator("a", has_text="CPPOB-IRTP-01.01").click()
+    page.wait_for_url("**/referensi/daftar-periksa/cppob-irtp/#cppob-irtp-01.01")
+    assert external_requests(page) == []
+
+
+def test_no_third_party_request_on_the_start_page(page, site_url):
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    assert external_requests(page) == []
