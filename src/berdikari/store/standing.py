@@ -171,9 +171,7 @@ class StandingOps(Guarded):
             permits: dict[int, list] = defaultdict(list)
             kinds: dict[int, list[str]] = defaultdict(list)
             for umkm_id, kind, number, on in s.execute(
-                select(
-                    Milestone.umkm_id, Milestone.kind, Milestone.number, Milestone.achieved_on
-                )
+                select(Milestone.umkm_id, Milestone.kind, Milestone.number, Milestone.achieved_on)
                 .where(Milestone.umkm_id.in_(visible))
                 .order_by(Milestone.achieved_on, Milestone.id)
             ):

@@ -1,0 +1,53 @@
+"""What "meets the standard" means for the programme: defined here once, used everywhere.
+
+An assessment *counts* for the programme when a facilitator verified it: status ``verified`` and
+filled by the facilitator (:meth:`berdikari.store.service.Service.verify_assessment` creates such a
+copy; the owner's original is marked verified too but does not count, so nothing is counted twice).
+It *meets the standard* when it counts and its stored result has ``passed`` true; for CPPB-IRT
+(``cppob-irtp``) :func:`berdikari.scoring.score` sets ``passed`` only for an eligible IRTP level.
+
+A UMKM meets the standard *now* when, for at least one checklist, its latest counted assessment of
+that checklist meets the standard. The screens, the Excel export and the analysts' DataFrames all
+call these functions. Pure functions: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def counts(status: str | None, filled_by: str | None) -> bool:
+    """True for a verified assessment the programme counts (the facilitator's verified copy)."""
+    return status == "verified" and filled_by == "facilitator"
+
+
+def meets(status: str | None, filled_by: str | None, result: Mapping | None) -> bool:
+    """True when a counted assessment passed (``result['passed']``; IRTP: eligible level)."""
+    return counts(status, filled_by) and bool((result or {}).get("passed"))
+
+
+def umkm_meets_now(assessments: Iterable[Mapping]) -> tuple[bool, datetime | None, list[str]]:
+    """Given one UMKM's assessments (dicts with ``checklist_id``, ``status``, ``filled_by``,
+    ``verified_at``, ``passed``), say whether it meets the standard now, since when, and by which
+    checklists. The latest counted assessment of each checklist decides for that checklist."""
+    latest: dict[str, Mapping] = {}
+    for a in assessments:
+        if not counts(a.get("status"), a.get("filled_by")):
+            continue
+        cur = latest.get(a["checklist_id"])
+        key = (a.get("verified_at") or EARLIEST, a.get("assessment_id") or 0)
+        if cur is None or key >= (
+            cur.get("verified_at") or EARLIEST,
+            cur.get("assessment_id") or 0,
+        ):
+            latest[a["checklist_id"]] = a
+    passing = {c: a for c, a in latest.items() if a.get("passed")}
+    if not passing:
+        return False, None, []
+    since = min(
+        (a.get("verified_at") for a in passing.values() if a.get("verified_at")), default=None
+    )
+    return True, since, sorted(passing)

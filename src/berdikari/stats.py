@@ -1,0 +1,168 @@
+"""Programme figures from the standing rows (:meth:`Service.standing`): one set of functions for the
+manager's screen, the Excel summary sheet and the benchmark, so they always agree.
+
+Filters, headline counts, counts by regency / category / organisation / month, level and
+readiness distributions, facilitator workload, the gaps most common across the programme, and who
+is stuck. Pure functions over :class:`berdikari.store.standing.StandingView` rows: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+STUCK_VISIT_DAYS = 60
+DIMENSIONS = ("regency", "category", "organisation", "facilitator", "month")
+READINESS_BANDS = ((0, 24), (25, 49), (50, 74), (75, 99), (100, 100))
+NONE = "—"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the manager narrowed the programme to (None = all)."""
+
+    regency: str | None = None
+    category: str | None = None
+    organisation: str | None = None
+    facilitator_id: int | None = None
+
+    def keep(self, r) -> bool:
+        return (
+            (self.regency is None or r.regency == self.regency)
+            and (self.category is None or self.category in r.categories)
+            and (self.organisation is None or (r.organisation or NONE) == self.organisation)
+            and (self.facilitator_id is None or r.facilitator_id == self.facilitator_id)
+        )
+
+
+def apply(rows: Iterable, filters: Filters | None) -> list:
+    return [r for r in rows if filters is None or filters.keep(r)]
+
+
+def has_permit(r) -> bool:
+    return bool(r.permits)
+
+
+def is_stuck(r) -> bool:
+    """Not meeting the standard and either an action is overdue or no visit for 60 days."""
+    if r.meets_standard:
+        return False
+    no_visit = r.days_since_visit is None or r.days_since_visit > STUCK_VISIT_DAYS
+    return r.overdue_actions > 0 or no_visit
+
+
+def headline(rows: Sequence) -> dict[str, int]:
+    """The numbers at the top of the manager's screen (and of the Excel summary)."""
+    return {
+        "enrolled": len(rows),
+        "assessed": sum(1 for r in rows if r.assessed),
+        "verified": sum(1 for r in rows if r.verified),
+        "meets_standard": sum(1 for r in rows if r.meets_standard),
+        "with_permit": sum(1 for r in rows if has_permit(r)),
+        "permits": sum(len(r.permits) for r in rows),
+        "stuck": sum(1 for r in rows if is_stuck(r)),
+        "overdue_actions": sum(r.overdue_actions for r in rows),
+        "submissions_waiting": sum(r.submissions_waiting for r in rows),
+        "unassigned": sum(1 for r in rows if r.facilitator_id is None),
+    }
+
+
+def _keys(r, dimension: str) -> list[str]:
+    if dimension == "regency":
+        return [r.regency]
+    if dimension == "category":
+        return list(r.categories) or [NONE]
+    if dimension == "organisation":
+        return [r.organisation or NONE]
+    if dimension == "facilitator":
+        return [r.facilitator or NONE]
+    raise ValueError(f"unknown dimension {dimension!r}; one of {', '.join(DIMENSIONS)}")
+
+
+def by(rows: Sequence, dimension: str) -> list[dict]:
+    """One line per regency / category / organisation / facilitator / month.
+
+    For ``month`` the line counts what happened that month: UMKM enrolled, UMKM that reached the
+    standard (still meeting it now) and permits obtained. Otherwise each line is
+    :func:`headline` of the UMKM in that group.
+    """
+    if dimension == "month":
+        enrolled = Counter(r.enrolled_on.strftime("%Y-%m") for r in rows)
+        met = Counter(
+            r.standard_since.strftime("%Y-%m")
+            for r in rows
+            if r.meets_standard and r.standard_since
+        )
+        permits = Counter(on.strftime("%Y-%m") for r in rows for _k, _n, on in r.permits)
+        months = sorted(set(enrolled) | set(met) | set(permits))
+        return [
+            {"key": m, "enrolled": enrolled[m], "meets_standard": met[m], "permits": permits[m]}
+            for m in months
+        ]
+    groups: dict[str, list] = {}
+    for r in rows:
+        for k in _keys(r, dimension):
+            groups.setdefault(k, []).append(r)
+    return [{"key": k} | headline(g) for k, g in sorted(groups.items())]
+
+
+def level_distribution(rows: Sequence) -> dict[str, int]:
+    c = Counter(r.level or NONE for r in rows)
+    return {k: c.get(k, 0) for k in ("I", "II", "III", "IV", NONE)}
+
+
+def readiness_distribution(rows: Sequence) -> dict[str, int]:
+    out = {f"{lo}–{hi}%" if lo != hi else f"{lo}%": 0 for lo, hi in READINESS_BANDS}
+    out[NONE] = 0
+    for r in rows:
+        if r.readiness is None:
+            out[NONE] += 1
+            continue
+        for lo, hi in READINESS_BANDS:
+            if lo <= r.readiness <= hi:
+                out[f"{lo}–{hi}%" if lo != hi else f"{lo}%"] += 1
+                break
+    return out
+
+
+def workload(rows: Sequence) -> list[dict]:
+    """Per facilitator: caseload, overdue actions, submissions waiting, not visited, stuck."""
+    groups: dict[tuple, list] = {}
+    for r in rows:
+        if r.facilitator_id is None:
+            continue
+        groups.setdefault((r.facilitator, r.facilitator_id, r.organisation or NONE), []).append(r)
+    out = []
+    for (name, fid, org), g in groups.items():
+        out.append(
+            {
+                "facilitator": name,
+                "facilitator_id": fid,
+                "organisation": org,
+                "caseload": len(g),
+                "overdue_actions": sum(r.overdue_actions for r in g),
+                "submissions_waiting": sum(r.submissions_waiting for r in g),
+                "not_visited": sum(
+                    1
+                    for r in g
+                    if r.days_since_visit is None or r.days_since_visit > STUCK_VISIT_DAYS
+                ),
+                "meets_standard": sum(1 for r in g if r.meets_standard),
+                "stuck": sum(1 for r in g if is_stuck(r)),
+            }
+        )
+    return sorted(out, key=lambda d: (-d["overdue_actions"], -d["caseload"], d["facilitator"]))
+
+
+def common_gaps(rows: Sequence, limit: int = 10) -> list[tuple[str, int]]:
+    """Item IDs not met, by how many UMKM have them open now (most common first)."""
+    c = Counter(item for r in rows for item in set(r.gaps))
+    return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+def stuck(rows: Sequence, limit: int = 50) -> list:
+    """The stuck UMKM, most overdue and longest without a visit first."""
+    found = [r for r in rows if is_stuck(r)]
+    found.sort(key=lambda r: (-r.overdue_actions, -(r.days_since_visit or 10**6), r.code))
+    return found[:limit]
