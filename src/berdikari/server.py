@@ -175,11 +175,6 @@ def make_app_class():
         site_dir = Unicode("", config=True, help="The built site served at /")
 
         def init_handlers(self):
-            # Gzip every response (an app page's scripts are ~5 MB raw, ~1.4 MB gzipped).
-            # Voila applies ``tornado_settings`` after the Application is built, too late for
-            # ``compress_response``; the transform is added here instead.
-            if web.GZipContentEncoding not in self.app.transforms:
-                self.app.transforms.append(web.GZipContentEncoding)
             handlers = [
                 h
                 for h in super().init_handlers()
@@ -190,6 +185,7 @@ def make_app_class():
                 (h[0], GuardedVoilaHandler, *h[2:]) if h[1] is TornadoVoilaHandler else h
                 for h in handlers
             ]
+            # Gzip every response (an app page's scripts are ~5 MB raw, ~1.4 MB gzipped).
             # Voila applies tornado_settings after creating the Application, too late for
             # compress_response to add its transform: add it here (the app exists by now).
             if self.app.settings.get("compress_response") and GZipContentEncoding not in (
@@ -224,15 +220,26 @@ def serve(options: ServeOptions) -> None:
 
 
 def prepare_demo_database(database_url: str | None, echo=print) -> None:
-    """``db upgrade``, then the demo data when the database holds no UMKM (for ``make run``)."""
+    """Create or migrate the database, then load the demo data if it holds no UMKM (make run).
+
+    The demo data comes from ``berdikari.demo.fill(store)`` (the demo helper's module); without
+    it the database is served empty and the message says so.
+    """
     if database_url:
         os.environ["BERDIKARI_DATABASE_URL"] = database_url
     settings().data_dir.mkdir(parents=True, exist_ok=True)
-    from berdikari.store import demo, open_store
-    from berdikari.store import migrate as store_migrate
+    from berdikari.store import open_store
+    from berdikari.store.auth import system_identity
+    from berdikari.store.service import Service
 
-    store_migrate.upgrade(database_url)
-    store = open_store(database_url)
-    if demo.is_empty(store):
-        demo.fill(store)
-        echo("Demo data loaded: see DEMO.md for the demo sign-ins.")
+    store = open_store(database_url)  # creates the schema or migrates it to the latest version
+    if Service(store, system_identity()).my_umkm():
+        echo("Database has data: demo data not loaded again.")
+        return
+    try:
+        from berdikari import demo
+    except ImportError:
+        echo("No demo data available (berdikari.demo is missing): the database stays empty.")
+        return
+    demo.fill(store)
+    echo("Demo data loaded: see DEMO.md for the demo sign-ins.")

@@ -1,0 +1,91 @@
+"""The one-port server's wiring, without starting it: config, handlers, site fallback, CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from berdikari import server
+from berdikari.cli import app as cli_app
+
+
+def test_voila_config_preheats_caps_culls_and_hides_tracebacks(tmp_path):
+    c = server.voila_config(server.ServeOptions(port=9999), tmp_path)
+    assert c.Voila.port == 9999 and c.Voila.ip == "127.0.0.1"
+    assert c.VoilaConfiguration.preheat_kernel is True
+    assert c.VoilaKernelManager.kernel_pools_config[server.OWNER_APP]["pool_size"] == 2
+    assert c.VoilaConfiguration.show_tracebacks is False
+    assert c.VoilaConfiguration.template == server.TEMPLATE
+    assert c.VoilaExecutor.iopub_timeout == 60
+    assert c.MappingKernelManager.cull_idle_timeout > 0
+    assert c.CappedKernelManager.max_kernels == 24
+    cold = server.voila_config(server.ServeOptions(preheat=False), tmp_path)
+    assert cold.VoilaConfiguration.preheat_kernel is False
+
+
+def test_site_replaces_voila_tree_and_contents_api(tmp_path):
+    from voila.tornado.contentshandler import VoilaContentsHandler
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    cls = server.make_app_class()
+    voila = cls(config=server.voila_config(server.ServeOptions(preheat=False), tmp_path))
+    voila.initialize([])
+    voila.init_settings()  # no kernel starts without preheating
+    from tornado.web import Application
+
+    voila.app = Application()
+    voila.app.settings.update(voila.tornado_settings)
+    handlers = voila.init_handlers()
+    classes = [h[1] for h in handlers]
+    assert TornadoVoilaTreeHandler not in classes
+    assert VoilaContentsHandler not in classes
+    assert handlers[-1][0] == r"/(.*)" and handlers[-1][1] is server.SiteHandler
+    assert handlers[-1][2]["path"] == str(tmp_path)
+    render = [h for h in handlers if "render" in h[0]]
+    assert render and classes.index(render[0][1]) < len(classes) - 1
+    from tornado.web import GZipContentEncoding
+
+    assert GZipContentEncoding in voila.app.transforms
+
+
+def test_template_has_no_third_party_urls():
+    root = server.TEMPLATES_ROOT / "voila" / "templates" / server.TEMPLATE
+    for path in root.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert "cdn." not in text and "https://" not in text, path
+
+
+def test_failed_site_build_serves_a_fallback_page_that_says_why(tmp_path, monkeypatch):
+    monkeypatch.setenv("BERDIKARI_ROOT", str(tmp_path))
+    monkeypatch.setattr(server, "build_site", lambda dest: "mkdocs said <no>")
+    served = server.prepare_site(server.ServeOptions(site_dir=tmp_path / "site"))
+    page = (served / "index.html").read_text(encoding="utf-8")
+    assert "mkdocs said &lt;no&gt;" in page
+    assert "/voila/render/penilaian-mandiri.ipynb" in page
+
+
+def test_given_site_dir_without_index_is_refused(tmp_path):
+    import pytest
+
+    with pytest.raises(SystemExit, match="no index.html"):
+        server.prepare_site(server.ServeOptions(site_dir=tmp_path, build_site=False))
+
+
+def test_prepare_demo_database_creates_the_schema(tmp_path, monkeypatch):
+    monkeypatch.setenv("BERDIKARI_DATA_DIR", str(tmp_path))
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    messages: list[str] = []
+    server.prepare_demo_database(url, echo=messages.append)
+    assert Path(tmp_path / "demo.db").exists()
+    assert messages and ("Demo data" in messages[0] or "No demo data" in messages[0])
+
+
+def test_cli_serve_and_demo_run_are_documented():
+    runner = CliRunner()
+    out = runner.invoke(cli_app, ["serve", "--help"])
+    assert out.exit_code == 0
+    assert "--port" in out.output and "--database-url" in out.output and "--host" in out.output
+    out = runner.invoke(cli_app, ["demo-run", "--help"])
+    assert out.exit_code == 0 and "demo" in out.output.lower()
