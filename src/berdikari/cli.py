@@ -151,10 +151,12 @@ DatabaseUrl = Annotated[
 ]
 
 
-def _serve_options(host: str, port: int, database_url: str | None, no_preheat: bool, site_dir):
-    from berdikari.server import ServeOptions
+def _serve_options(
+    host: str, port: int, database_url: str | None, no_preheat: bool, site_dir, **load
+):
+    from berdikari.server import OWNER_APP, ServeOptions
 
-    return ServeOptions(
+    options = ServeOptions(
         host=host,
         port=port,
         database_url=database_url,
@@ -162,6 +164,13 @@ def _serve_options(host: str, port: int, database_url: str | None, no_preheat: b
         site_dir=site_dir,
         build_site=site_dir is None,
     )
+    # Load limits (the "room full of owners" issue); None keeps the ServeOptions default.
+    if load.get("pool_size") is not None:
+        options.pool_sizes = {OWNER_APP: load.pop("pool_size")}
+    for name, value in load.items():
+        if value is not None:
+            setattr(options, name, value)
+    return options
 
 
 @app.command("serve")
@@ -175,11 +184,39 @@ def serve_cmd(
     site_dir: Annotated[
         Path | None, typer.Option("--site-dir", help="Serve this built site instead of building")
     ] = None,
+    max_kernels: Annotated[
+        int | None,
+        typer.Option("--max-kernels", help="Most app kernels alive at once (default 24)"),
+    ] = None,
+    pool_size: Annotated[
+        int | None,
+        typer.Option("--pool-size", help="Preheated kernels kept for the owner app (default 2)"),
+    ] = None,
+    cull_idle_seconds: Annotated[
+        int | None,
+        typer.Option("--cull-idle-seconds", help="Shut a kernel no page uses after (default 45)"),
+    ] = None,
+    cull_interval_seconds: Annotated[
+        int | None,
+        typer.Option("--cull-interval-seconds", help="Look for such kernels every (default 10)"),
+    ] = None,
 ) -> None:
     """Serve the guide site at / and the apps at /voila/render/<app>.ipynb on one port."""
     from berdikari.server import serve
 
-    serve(_serve_options(host, port, database_url, no_preheat, site_dir))
+    serve(
+        _serve_options(
+            host,
+            port,
+            database_url,
+            no_preheat,
+            site_dir,
+            max_kernels=max_kernels,
+            pool_size=pool_size,
+            cull_idle_seconds=cull_idle_seconds,
+            cull_interval_seconds=cull_interval_seconds,
+        )
+    )
 
 
 @app.command("demo-run")

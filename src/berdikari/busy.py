@@ -1,0 +1,124 @@
+"""The app page either carries its app or says "server busy": never a page without its app.
+
+:class:`GuardedVoilaHandler` replaces Voila's render handler at ``/voila/render/<app>.ipynb``. It
+collects the whole page before sending it (Voila streams it cell by cell, which commits a 200
+before anyone knows whether the app will appear), then sends:
+
+- the page, when it holds the app's widget output (``application/vnd.jupyter.widget-view+json``);
+- the busy page (HTTP 503, Indonesian first, ``Retry-After``) when the kernel cap refuses a kernel,
+  when rendering takes longer than ``berdikari_render_timeout`` seconds, or when the page came out
+  without the app (e.g. Voila's "Timeout waiting for IOPub output" under load). The kernel of a
+  failed page is shut down at once.
+
+It also sets the ``_xsrf`` cookie, so the shutdown beacon Voila's page sends when it is closed is
+accepted (without the cookie it got 403 "_xsrf argument missing" and the kernel lived on).
+
+This module must never hold app logic or touch the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from tornado import web
+from voila.tornado.handler import TornadoVoilaHandler
+
+from berdikari.kernels import shutdown_quietly
+
+APP_MARKER = "application/vnd.jupyter.widget-view+json"
+"""Every Berdikari app displays a widget; a page without this output has no app."""
+
+KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
+DEFAULT_RENDER_TIMEOUT = 60.0
+RETRY_AFTER_SECONDS = 60
+
+BUSY_PAGE = """<!doctype html>
+<html lang="id"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Server sedang sibuk — Berdikari</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;
+background:#f6f7f5;color:#1b1f1d;line-height:1.5}
+main{max-width:34rem;margin:0 auto;padding:1.5rem 1rem}
+h1{font-size:1.5rem;margin:0 0 .5rem}
+.retry{display:inline-block;background:#0b6e4f;color:#fff;text-decoration:none;
+padding:.7rem 1.2rem;border-radius:6px;font-size:1.1rem;min-height:44px;box-sizing:border-box}
+.en{color:#46514b;border-top:1px solid #d8ddd9;margin-top:1.5rem;padding-top:.5rem}
+a{color:#0b5cad}
+</style></head>
+<body><main class="bdk-busy" data-reason="{reason}">
+<h1>Server sedang sibuk</h1>
+<p>Banyak orang membuka aplikasi ini pada saat yang sama.
+Silakan coba lagi dalam satu menit.</p>
+<p>Jawaban yang sudah tersimpan tidak hilang.</p>
+<p><a class="retry" href="{retry_url}">Coba lagi</a></p>
+<p>Sambil menunggu, Anda bisa membaca <a href="/">panduan Berdikari</a>.</p>
+<p class="en" lang="en">Server busy: many people are opening this app at the same time.
+Please try again in a minute. Answers already saved are kept.</p>
+</main>
+<script>
+/* Try again by itself after a minute and a bit, spread out so a full hall does not retry at once. */
+setTimeout(function(){location.reload();},(60+Math.random()*30)*1000);
+</script>
+</body></html>
+"""
+
+
+def busy_page(reason: str, retry_url: str) -> str:
+    """The busy page; ``reason`` is a fixed word (cap, timeout, no-app), never user input."""
+    from html import escape
+
+    return BUSY_PAGE.replace("{reason}", escape(reason)).replace("{retry_url}", escape(retry_url))
+
+
+class GuardedVoilaHandler(TornadoVoilaHandler):
+    """Voila's render handler, buffered: the app page or the busy page, nothing in between."""
+
+    @web.authenticated
+    async def get(self, path=None):
+        self.xsrf_token  # noqa: B018  sets the _xsrf cookie the page-close beacon sends back
+        timeout = float(self.settings.get("berdikari_render_timeout", DEFAULT_RENDER_TIMEOUT))
+        chunks: list[str] = []
+        try:
+            async with asyncio.timeout(timeout):
+                async for html in self.get_generator(path=path):
+                    chunks.append(html)
+        except web.HTTPError as exc:
+            if exc.status_code != 503:
+                raise
+            return self.send_busy("cap")
+        except TimeoutError:
+            await self._drop_kernel("".join(chunks))
+            self.log.error("App page for %s not rendered in %ss: busy page sent", path, timeout)
+            return self.send_busy("timeout")
+        if self._finished:  # Voila redirected (not a notebook)
+            return
+        page = "".join(chunks)
+        kernel_id = _kernel_id(page)
+        if APP_MARKER not in page:
+            await self._drop_kernel(page)
+            self.log.error("App page for %s came out without its app: busy page sent", path)
+            return self.send_busy("no-app")
+        if kernel_id is not None and hasattr(self.kernel_manager, "touch"):
+            self.kernel_manager.touch(kernel_id)
+        self.finish(page)
+
+    def send_busy(self, reason: str) -> None:
+        self.clear()
+        self.set_status(503)
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Retry-After", str(RETRY_AFTER_SECONDS))
+        self.finish(busy_page(reason, self.request.uri or "/"))
+
+    async def _drop_kernel(self, partial_page: str) -> None:
+        kernel_id = _kernel_id(partial_page)
+        if kernel_id is not None:
+            await shutdown_quietly(self.kernel_manager, kernel_id)
+
+
+def _kernel_id(page: str) -> str | None:
+    match = KERNEL_ID.search(page)
+    return match.group(1) if match else None
