@@ -130,7 +130,7 @@ def voila_config(options: ServeOptions, site_dir: Path) -> Config:
     c.Voila.open_browser = False
     c.Voila.root_dir = str(settings().notebooks_dir)
     c.Voila.tornado_settings = {
-        "compress_response": True,  # applied in BerdikariVoila.init_handlers (see there)
+        "compress_response": True,  # too late here: BerdikariVoila.init_handlers adds gzip
         "berdikari_render_timeout": options.render_timeout_seconds,
     }
     c.BerdikariVoila.site_dir = str(site_dir)
@@ -161,7 +161,6 @@ def voila_config(options: ServeOptions, site_dir: Path) -> Config:
 
 def make_app_class():
     """Voila with the site at ``/`` instead of Voila's directory tree."""
-    from tornado.web import GZipContentEncoding
     from traitlets import Unicode
     from voila.app import Voila
     from voila.tornado.contentshandler import VoilaContentsHandler
@@ -186,12 +185,6 @@ def make_app_class():
                 for h in handlers
             ]
             # Gzip every response (an app page's scripts are ~5 MB raw, ~1.4 MB gzipped).
-            # Voila applies tornado_settings after creating the Application, too late for
-            # compress_response to add its transform: add it here (the app exists by now).
-            if self.app.settings.get("compress_response") and GZipContentEncoding not in (
-                self.app.transforms
-            ):
-                self.app.add_transform(GZipContentEncoding)
             handlers.append(
                 (
                     r"/(.*)",
