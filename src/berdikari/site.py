@@ -94,11 +94,16 @@ def _lang_of(src_uri: str) -> str:
 # --- rendering -----------------------------------------------------------------------------------
 
 
+_NOT_INDEXED = "data-search-exclude"
+"""English text on Indonesian pages stays out of the search index (the English pages hold it):
+the index is downloaded on a first visit, so every byte counts on weak data."""
+
+
 def _en(text: str, lang: str) -> str:
     """The English text shown alongside the Indonesian one (nothing on English pages)."""
     if lang == "en":
         return ""
-    return f'\n<span class="bdk-en" lang="en">{_e(text)}</span>'
+    return f'\n<span class="bdk-en" lang="en" {_NOT_INDEXED}>{_e(text)}</span>'
 
 
 def _uncertain(note: str | None, lang: str, indent: str = "") -> list[str]:
@@ -108,7 +113,7 @@ def _uncertain(note: str | None, lang: str, indent: str = "") -> list[str]:
     return [
         f'{indent}!!! warning "{title}"',
         "",
-        f'{indent}    <span lang="en">{_e(note)}</span>',
+        f'{indent}    <span lang="en"{"" if lang == "en" else " " + _NOT_INDEXED}>{_e(note)}</span>',
         "",
     ]
 
@@ -203,7 +208,7 @@ def render_checklist(c: cl.Checklist, lang: str = "id") -> str:
             "",
         ]
         if lang != "en":
-            out += [f'<p class="bdk-en" lang="en">{_e(section.title.en)}</p>', ""]
+            out += [f'<p class="bdk-en" lang="en" {_NOT_INDEXED}>{_e(section.title.en)}</p>', ""]
         for item in section.items:
             out += _render_item(c, item, lang, page)
 

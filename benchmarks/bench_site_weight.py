@@ -1,0 +1,163 @@
+"""How heavy the guide site is on a phone: bytes on a first visit and on the next page.
+
+Builds the site, serves it on 127.0.0.1 with a small server that gzips text the way nginx would in
+production (``gzip on``, level 6, text types; long cache lifetime for /assets/ and stylesheets,
+revalidation for HTML), and drives Debian's headless Chromium (the flags of tests/e2e/conftest.py)
+at a phone-sized viewport. Bytes are what Chromium's network layer received (compressed bodies plus
+headers; cache hits count 0). Also reported without gzip, for a server that does not compress.
+
+Targets: first visit < 500 KB, next page (navigation.instant) < 100 KB. Prints figures; asserts
+nothing. Run: .venv/bin/python benchmarks/bench_site_weight.py
+"""
+
+from __future__ import annotations
+
+import email.utils
+import functools
+import gzip
+import http.server
+import io
+import statistics
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+from berdikari import site  # noqa: E402
+
+FIRST = "panduan/cppob-irtp/a-lokasi/"
+"""The guide page a first visit lands on (a typical how-to page with a back-link box)."""
+RUNS = 5
+TARGET_FIRST = 500 * 1024
+TARGET_NEXT = 100 * 1024
+TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "/xml")
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    compress = True
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def end_headers(self) -> None:
+        if self.path.startswith(("/assets/", "/stylesheets/")):
+            self.send_header("Cache-Control", "public, max-age=86400")
+        else:
+            self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return super().send_head()  # the redirect to the trailing slash
+            path = path / "index.html"
+        ctype = self.guess_type(str(path))
+        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (self.compress and wants_gzip and path.is_file() and ctype.startswith(TEXT_TYPES)):
+            return super().send_head()
+        mtime = int(path.stat().st_mtime)
+        since = self.headers.get("If-Modified-Since")
+        if since and _parse_date(since) >= mtime:  # revalidation, as nginx answers it
+            self.send_response(304)
+            self.end_headers()
+            return None
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Last-Modified", self.date_time_string(mtime))
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def _parse_date(text: str) -> float:
+    try:
+        return email.utils.parsedate_to_datetime(text).timestamp()
+    except (TypeError, ValueError):
+        return -1
+
+
+def serve(directory: Path, compress: bool):
+    handler = functools.partial(
+        type("H", (Handler,), {"compress": compress}), directory=str(directory)
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def measure(browser, base: str) -> tuple[int, int, list[str], list[str]]:
+    ctx = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+    page = ctx.new_page()
+    cdp = ctx.new_cdp_session(page)
+    cdp.send("Network.enable")
+    received: dict[str, int] = {}
+    urls: dict[str, str] = {}
+    cdp.on(
+        "Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"])
+    )
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: received.__setitem__(e["requestId"], int(e["encodedDataLength"])),
+    )
+    page.goto(base + FIRST)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    first = sum(received.values())
+    first_urls = [f"{received[r]:>8} {urls.get(r, '?')}" for r in received]
+    before = set(received)
+    url_before = page.url
+    page.locator("a.md-footer__link--next").click()
+    page.wait_for_function("u => location.href !== u", arg=url_before)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    nxt = sum(v for k, v in received.items() if k not in before)
+    next_urls = [f"{received[r]:>8} {urls.get(r, '?')}" for r in received if r not in before]
+    ctx.close()
+    return first, nxt, first_urls, next_urls
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="bdk-bench-site-") as tmp:
+        built = site.build(Path(tmp) / "site", strict=False)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            for compress in (True, False):
+                server, base = serve(built, compress)
+                runs = [measure(browser, base) for _ in range(RUNS)]
+                server.shutdown()
+                server.server_close()
+                first = statistics.median(r[0] for r in runs)
+                nxt = statistics.median(r[1] for r in runs)
+                label = "gzip (like nginx gzip on, level 6)" if compress else "no compression"
+                print(f"\n== {label}; median of {RUNS} runs; first page /{FIRST}")
+                print(
+                    f"first visit: {first / 1024:7.1f} KB  (target < {TARGET_FIRST // 1024} KB) "
+                    f"{'OK' if first < TARGET_FIRST else 'OVER'}"
+                )
+                print(
+                    f"next page:   {nxt / 1024:7.1f} KB  (target < {TARGET_NEXT // 1024} KB) "
+                    f"{'OK' if nxt < TARGET_NEXT else 'OVER'}"
+                )
+                if compress:
+                    print("requests on the first visit (bytes, url):")
+                    print("\n".join("  " + u for u in sorted(runs[0][2], reverse=True)))
+                    print("requests on the next page:")
+                    print("\n".join("  " + u for u in sorted(runs[0][3], reverse=True)))
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()
