@@ -1,7 +1,7 @@
 """How heavy the guide site is on a phone: bytes on a first visit and on the next page.
 
 Builds the site, serves it on 127.0.0.1 with a small server that gzips text the way nginx would in
-production (``gzip on``, level 6, text types; long cache lifetime for /assets/ and stylesheets,
+production (``gzip on``, level 6, text types; long cache lifetime for /assets/, stylesheets and scripts,
 revalidation for HTML), and drives Debian's headless Chromium (the flags of tests/e2e/conftest.py)
 at a phone-sized viewport. Bytes are what Chromium's network layer received (compressed bodies plus
 headers; cache hits count 0). Also reported without gzip, for a server that does not compress.
@@ -45,7 +45,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
     def end_headers(self) -> None:
-        if self.path.startswith(("/assets/", "/stylesheets/")):
+        if self.path.startswith(("/assets/", "/stylesheets/", "/javascripts/")):
             self.send_header("Cache-Control", "public, max-age=86400")
         else:
             self.send_header("Cache-Control", "no-cache")

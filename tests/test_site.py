@@ -117,7 +117,8 @@ _HTML_REFS = re.compile(
 _ATTR = re.compile(r"""\b(src|href|srcset|data|xlink:href)\s*=\s*["']([^"']*)["']""", re.I)
 _CSS_REFS = re.compile(r"""url\(\s*["']?([^"')]+)|@import\s+(?:url\()?\s*["']([^"']+)""", re.I)
 # Material's bundle names two scripts it loads only in special cases: mermaid.js for a page with a
-# diagram (no page has one: checked below), and a ResizeObserver polyfill for pre-2018 browsers.
+# diagram (no page has one: checked below), and a ResizeObserver polyfill for pre-2018 browsers
+# (our local stand-in is loaded first on every page: test_every_page_loads_the_local_polyfill).
 _JS_LOADS = re.compile(r"""["']((?:https?:)?//[^"']+\.(?:css|js(?:on)?))["']""", re.I)
 KNOWN_CONDITIONAL_JS = {"https://unpkg.com/mermaid@11/dist/mermaid.min.js"}
 
@@ -163,6 +164,17 @@ def third_party_refs(site_dir: Path) -> list[str]:
 
 def test_built_site_requests_nothing_from_third_party_hosts(built):
     assert third_party_refs(built) == []
+
+
+def test_every_page_loads_the_local_resize_observer_before_materials_bundle(built):
+    pages = list(built.rglob("*.html"))
+    assert len(pages) > 20
+    for path in pages:
+        text = path.read_text("utf-8")
+        if "bundle." not in text:
+            continue
+        shim = text.find("javascripts/resize-observer.js")
+        assert 0 <= shim < text.find("assets/javascripts/bundle."), path
 
 
 def test_third_party_scan_catches_a_cdn_script(tmp_path):

@@ -95,3 +95,15 @@ def test_no_third_party_request_on_the_start_page(page, site_url):
     page.goto(site_url)
     page.wait_for_load_state("networkidle")
     assert external_requests(page) == []
+
+
+def test_old_browser_without_resize_observer_asks_no_cdn(page, site_url):
+    """Material loads a ResizeObserver polyfill from unpkg.com when the browser lacks one; the
+    site's local stand-in must keep that request from happening."""
+    page.add_init_script("delete window.ResizeObserver")
+    page.goto(site_url + "panduan/cppob-irtp/a-lokasi/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("typeof ResizeObserver") == "function"
+    page.locator("a.md-footer__link--next").click()
+    page.wait_for_load_state("networkidle")
+    assert external_requests(page) == []
