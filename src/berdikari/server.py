@@ -185,6 +185,10 @@ def make_app_class():
                 for h in handlers
             ]
             # Gzip every response (an app page's scripts are ~5 MB raw, ~1.4 MB gzipped).
+            # Voila applies tornado_settings after creating the Application, too late for
+            # compress_response to add its transform: add it here (the app exists by now).
+            if web.GZipContentEncoding not in self.app.transforms:
+                self.app.add_transform(web.GZipContentEncoding)
             handlers.append(
                 (
                     r"/(.*)",
