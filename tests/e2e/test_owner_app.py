@@ -106,6 +106,25 @@ def server(tmp_path_factory):
             proc.kill()
 
 
+OVERFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrollers = [document.documentElement, document.body,
+                     ...document.querySelectorAll('#rendered_cells')];
+  const wide = scrollers.filter(e => e.scrollWidth > e.clientWidth + 1)
+                        .map(e => e.tagName + '#' + e.id + ' ' + e.scrollWidth);
+  for (const e of document.querySelectorAll('.bdk-app *')) {
+    const r = e.getBoundingClientRect();
+    if (r.width > 0 && r.right > width + 1) wide.push(e.className.toString() + ' ' + r.right);
+  }
+  return wide;
+}"""
+
+
+def _horizontal_overflow(page) -> list[str]:
+    """Anything wider than the screen: the document, Voila's cell scroller, or an app element."""
+    return page.evaluate(OVERFLOW_JS)
+
+
 def _open_app(page, base: str) -> None:
     page.goto(base + APP)
     page.locator("button.bdk-start-anon").wait_for(timeout=90_000)
@@ -148,6 +167,7 @@ def test_anonymous_owner_completes_cppob_irtp_and_sees_the_scoring_level(server,
     page.locator("button.bdk-see-result").click()
     result = page.locator(".bdk-result")
     result.wait_for()
+    assert _horizontal_overflow(page) == []
     level = result.locator(".bdk-level")
     assert level.get_attribute("data-level") == expected.level
     assert level.inner_text().strip() == expected.level
@@ -229,6 +249,7 @@ def test_phone_screen_has_no_horizontal_overflow_and_big_tap_targets(server, pag
     shot = server["log"].parent / "owner-360.png"
     page.screenshot(path=str(shot), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert _horizontal_overflow(page) == []
     heights = page.evaluate(
         "Array.from(document.querySelectorAll('.bdk-app button'))"
         ".filter(b => b.offsetParent !== null).map(b => b.getBoundingClientRect().height)"

@@ -147,11 +147,20 @@ def result_view(owner) -> list:
             f"<h3>{escape(t('Next steps to your permit', lang))}</h3><ul>{''.join(items)}</ul>"
         )
 
+    caveat = t(
+        "This is a self-check to guide you. Only the inspector decides the level and the permit.",
+        lang,
+    )
+    if checklist.scoring.uncertain:
+        caveat += " " + t(
+            "Part of the scoring rule could not be checked against the regulation text yet.", lang
+        )
     top = ui.html(
         f"<h2>{escape(t('Your result', lang))}</h2>"
         f'<p class="bdk-headline"><strong>{escape(headline(checklist, result, lang))}</strong></p>'
         f"{level_html}{counts_html}"
         f"<p>{escape(t('Readiness: {pct}%', lang, pct=result.readiness))}</p>"
+        f'<p class="bdk-help bdk-caveat">{escape(caveat)}</p>'
     )
     summary = short_summary(checklist, result, lang, s.product)
     doc = summary_document(checklist, result, lang, s.product, rec)
