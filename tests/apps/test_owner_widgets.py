@@ -266,3 +266,16 @@ def test_signed_in_session_saves_each_answer_and_shows_saved():
     assert saved == [(CPPOB, item.id, "no", None)]
     assert "Tersimpan" in box.status.value
     assert "Tersimpan" in app.saved.value and "Toko &lt;Ibu&gt;" in app.saved.value
+
+
+def test_section_progress_and_answers_file_follow_each_answer():
+    app = _food_app()
+    _click(_find(app, f"bdk-checklist-{CPPOB}")[0])
+    app.go("section", section_id="B")
+    c = load(CPPOB)
+    assert "Terjawab 0 dari 37" in app.progress.value
+    item = c.sections[1].items[0]
+    _find(app, ui.item_class(item.id))[0].choices.value = "partial"
+    assert "Terjawab 1 dari 37" in app.progress.value
+    b64 = app.download.value.split("base64,", 1)[1].split('"', 1)[0]
+    assert json.loads(base64.b64decode(b64))["answers"] == {item.id: "partial"}

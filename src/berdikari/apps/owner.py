@@ -114,6 +114,8 @@ class OwnerApp:
         self.session = session or AnonymousSession()
         self.guide_base = guide_base
         self.questions: dict[str, w.VBox] = {}
+        self.progress: w.HTML | None = None
+        self.download: w.HTML | None = None
         self.lang_switch = w.ToggleButtons(
             options=[("Bahasa Indonesia", "id"), ("English", "en")],
             value=self.state.lang,
@@ -166,6 +168,7 @@ class OwnerApp:
         view = getattr(self, f"view_{s.view}")
         old = list(self.body.children)
         self.questions = {}
+        self.progress = self.download = None
         children = []
         if s.error:
             children.append(ui.html(f'<p class="bdk-error">{escape(s.error)}</p>'))
@@ -464,9 +467,10 @@ class OwnerApp:
         lang, c, s = self.lang, self.checklist, self.state
         section = next(x for x in c.sections if x.id == s.section_id)
         answers, notes = s.answers_for(c.id), s.notes_for(c.id)
+        self.progress = ui.progress_bar(len(answers), len(c.items), lang)
         out = [
             ui.html(f"<h2>{escape(section.id)}. {escape(section.title.get(lang))}</h2>"),
-            ui.progress_bar(len(answers), len(c.items), lang),
+            self.progress,
         ]
         numbers = {i.id: n for n, i in enumerate(c.items, 1)}
         for item in section.items:
@@ -503,18 +507,34 @@ class OwnerApp:
                 t("Back to the task list", lang), lambda: self.go("tasks", return_to_check=False)
             )
         )
+        if not self.session.signed_in:
+            # Nothing is kept on the server: the file is the owner's only copy, kept up to date.
+            self.download = ui.answers_download(c, answers, notes, lang)
+            self.download.add_class("bdk-noprint")
+            out.append(self.download)
         return out
+
+    def _refresh_live(self, checklist_id: str) -> None:
+        """Update the progress bar and the answers file link after an answer or a note."""
+        c = load_all()[checklist_id]
+        answers, notes = self.state.answers_for(checklist_id), self.state.notes_for(checklist_id)
+        if self.progress is not None:
+            self.progress.value = ui.progress_bar(len(answers), len(c.items), self.lang).value
+        if self.download is not None:
+            self.download.value = ui.answers_download(c, answers, notes, self.lang).value
 
     def on_answer(self, item_id: str, value: str | None) -> None:
         if value is None:
             return
         cid = self.state.checklist_id
         self.state.answers_for(cid)[item_id] = value
+        self._refresh_live(cid)
         self._save(cid, item_id)
 
     def on_note(self, item_id: str, text: str) -> None:
         cid = self.state.checklist_id
         self.state.notes_for(cid)[item_id] = text.strip()[:500]
+        self._refresh_live(cid)
         if item_id in self.state.answers_for(cid):
             self._save(cid, item_id)
 
