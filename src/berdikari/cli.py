@@ -260,5 +260,226 @@ def site_build_cmd(
     typer.echo(str(path))
 
 
+# --- store: database, accounts, backup, demo (data-layer helper) --------------------------------
+
+db_app = typer.Typer(no_args_is_help=True, help="Create or migrate the database schema.")
+app.add_typer(db_app, name="db")
+user_app = typer.Typer(no_args_is_help=True, help="Staff accounts (facilitators, managers).")
+app.add_typer(user_app, name="user")
+umkm_app = typer.Typer(no_args_is_help=True, help="Enrol UMKM in the programme.")
+app.add_typer(umkm_app, name="umkm")
+
+StoreUrl = Annotated[
+    str | None,
+    typer.Option("--database-url", help="SQLAlchemy URL; default BERDIKARI_DATABASE_URL or data/"),
+]
+
+
+def _admin(database_url: str | None):
+    """The store and a Service acting as the administrator at the command line."""
+    from berdikari.store import open_store
+    from berdikari.store.auth import system_identity
+    from berdikari.store.service import Service
+
+    store = open_store(database_url)
+    return store, Service(store, system_identity())
+
+
+def _store_call(fn, *args, **kwargs):
+    """Run a store function; turn its errors into a message and exit code 2 (input) or 1."""
+    from berdikari.store.errors import InvalidInput, NotFound, StoreError
+
+    try:
+        return fn(*args, **kwargs)
+    except (InvalidInput, NotFound) as exc:
+        _fail(exc.message, 2)
+    except StoreError as exc:
+        _fail(exc.message, 1)
+
+
+@db_app.command("upgrade")
+def db_upgrade_cmd(
+    revision: Annotated[str, typer.Argument(help="Target revision")] = "head",
+    database_url: StoreUrl = None,
+) -> None:
+    """Create the database if needed and migrate it up (default: to the latest revision)."""
+    from berdikari.store import db
+
+    engine = db.make_engine(database_url or db.settings().database_url)
+    try:
+        db.upgrade(engine, revision)
+        typer.echo(f"database at revision {db.current_revision(engine)}")
+    finally:
+        engine.dispose()
+
+
+@db_app.command("downgrade")
+def db_downgrade_cmd(
+    revision: Annotated[str, typer.Argument(help="Target revision, e.g. 0001, -1 or base")],
+    database_url: StoreUrl = None,
+) -> None:
+    """Migrate the database down to REVISION ('base' drops every table: back up first)."""
+    from berdikari.store import db
+
+    engine = db.make_engine(database_url or db.settings().database_url)
+    try:
+        db.downgrade(engine, revision)
+        typer.echo(f"database at revision {db.current_revision(engine) or 'base (empty)'}")
+    finally:
+        engine.dispose()
+
+
+@user_app.command("add")
+def user_add_cmd(
+    username: Annotated[
+        str, typer.Argument(help="Sign-in name: lower-case letters, digits, . _ -")
+    ],
+    role: Annotated[str, typer.Option("--role", help="facilitator or manager")],
+    name: Annotated[str, typer.Option("--name", help="Full name as shown in the apps")],
+    organisation: Annotated[
+        str | None, typer.Option("--organisation", help="Organisation name (created if new)")
+    ] = None,
+    organisation_kind: Annotated[
+        str,
+        typer.Option(
+            "--organisation-kind",
+            help="bbpom, pemerintah-daerah, perguruan-tinggi, swasta or komunitas",
+        ),
+    ] = "bbpom",
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+    database_url: StoreUrl = None,
+) -> None:
+    """Add a facilitator or manager account. The password is asked for (hidden) or read from
+    stdin; it is never echoed or logged."""
+    import sys
+
+    _check_choice(role, ("facilitator", "manager"), "--role")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    store, svc = _admin(database_url)
+    try:
+        org_id = None
+        if organisation:
+            org_id = _store_call(svc.add_organisation, organisation, organisation_kind)
+        view = _store_call(
+            svc.add_staff, username, name, role, password, org_id, phone=phone, email=email
+        )
+        typer.echo(f"added {view.role} {view.username} ({view.name}), account id {view.id}")
+    finally:
+        store.close()
+
+
+@umkm_app.command("add")
+def umkm_add_cmd(
+    name: Annotated[str, typer.Option("--name", help="Business name")],
+    owner: Annotated[str, typer.Option("--owner", help="Owner's name")],
+    regency: Annotated[
+        str, typer.Option("--regency", help="Kabupaten/kota name or code, e.g. Kapuas or PKY")
+    ],
+    category: Annotated[
+        list[str],
+        typer.Option(
+            "--category",
+            help="pangan-olahan, obat-tradisional, kosmetik or suplemen-kesehatan (repeatable)",
+        ),
+    ],
+    size: Annotated[str, typer.Option("--size", help="mikro or kecil")] = "mikro",
+    phone: Annotated[str | None, typer.Option("--phone", help="Owner's phone")] = None,
+    address: Annotated[str | None, typer.Option("--address")] = None,
+    nib: Annotated[str | None, typer.Option("--nib", help="Nomor Induk Berusaha, if any")] = None,
+    database_url: StoreUrl = None,
+) -> None:
+    """Enrol a UMKM; prints its code and the owner's PIN (shown this once only)."""
+    store, svc = _admin(database_url)
+    try:
+        view, pin = _store_call(
+            svc.add_umkm, name, owner, regency, category, size, phone, address, nib
+        )
+        typer.echo(f"UMKM code: {view.code}")
+        typer.echo(f"PIN: {pin}   (give it to the owner; it is not shown again)")
+    finally:
+        store.close()
+
+
+@app.command("assign")
+def assign_cmd(
+    umkm: Annotated[str, typer.Argument(help="UMKM code, e.g. PKY-0001")],
+    facilitator: Annotated[str, typer.Argument(help="Facilitator's username")],
+    database_url: StoreUrl = None,
+) -> None:
+    """Make FACILITATOR the one active facilitator of UMKM (the previous one loses access)."""
+    store, svc = _admin(database_url)
+    try:
+        umkm_id = _store_call(svc.umkm_id_for_code, umkm)
+        fac_id = _store_call(svc.staff_id_for_username, facilitator)
+        a = _store_call(svc.assign, umkm_id, fac_id)
+        typer.echo(f"{umkm.upper()} is now assigned to {a.facilitator}")
+    finally:
+        store.close()
+
+
+@app.command("backup")
+def backup_cmd(
+    file: Annotated[Path, typer.Argument(help="Backup file to write (JSON lines)")],
+    database_url: StoreUrl = None,
+) -> None:
+    """Write every row of every table to FILE (restorable into SQLite or PostgreSQL)."""
+    from berdikari.store import backup
+
+    store, _svc = _admin(database_url)
+    try:
+        counts = backup.backup_to_file(store, file)
+    finally:
+        store.close()
+    typer.echo(f"{sum(counts.values())} rows in {len(counts)} tables written to {file}")
+
+
+@app.command("restore")
+def restore_cmd(
+    file: Annotated[Path, typer.Argument(help="Backup file written by 'berdikari backup'")],
+    database_url: StoreUrl = None,
+) -> None:
+    """Restore FILE into an empty database (created and migrated if needed). All or nothing."""
+    from berdikari.store import backup
+
+    store, _svc = _admin(database_url)
+    try:
+        counts = _store_call(backup.restore_from_file, store, file)
+    finally:
+        store.close()
+    typer.echo(f"{sum(counts.values())} rows in {len(counts)} tables restored from {file}")
+
+
+@app.command("demo")
+def demo_cmd(
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Wipe every table first (the demo needs an empty one)")
+    ] = False,
+    database_url: StoreUrl = None,
+) -> None:
+    """Fill the database with the fictional demo programme and print the demo sign-ins."""
+    from berdikari.store import demo
+
+    store, _svc = _admin(database_url)
+    try:
+        summary = _store_call(demo.fill, store, reset=reset)
+    finally:
+        store.close()
+    c = summary.counts
+    typer.echo(
+        f"Demo loaded in {summary.seconds:.1f} s: {c['umkm']} UMKM, {c['account']} staff, "
+        f"{c['assessment']} assessments ({c['answer']} answers), {c['visit']} visits, "
+        f"{c['action_item']} actions, {c['milestone']} milestones."
+    )
+    typer.echo("")
+    typer.echo(demo.sign_ins_text(summary.sign_ins))
+
+
 def main() -> None:  # pragma: no cover
     app()

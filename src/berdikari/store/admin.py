@@ -95,7 +95,10 @@ class AdminOps(Guarded):
                 None,
             )
         if r is None:
-            raise InvalidInput("regency", f"unknown regency/city {regency!r}")
+            known = ", ".join(
+                x.name for x in s.execute(select(Region).order_by(Region.name)).scalars()
+            )
+            raise InvalidInput("regency", f"unknown regency/city {regency!r}; known: {known}")
         return r
 
     def add_organisation(self, name: str, kind: str) -> int:
