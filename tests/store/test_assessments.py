@@ -25,7 +25,11 @@ def _counts(store):
 def test_start_resumes_the_latest_draft(world):
     a = world.owner1.start_or_resume_assessment(world.u1.id, "uji-irtp")
     assert (a.status, a.filled_by, a.checklist_version, a.ref) == (
-        "draft", "owner", "1.0", "uji-irtp@1.0")
+        "draft",
+        "owner",
+        "1.0",
+        "uji-irtp@1.0",
+    )
     assert a.result["total"] == 24 and a.result["answered"] == 0
     again = world.owner1.start_or_resume_assessment(world.u1.id, "uji-irtp")
     assert again.id == a.id
@@ -37,7 +41,11 @@ def test_save_answer_stores_value_note_who_when_and_the_result(world):
     a = world.owner1.start_or_resume_assessment(world.u1.id, "uji-irtp")
     saved = world.owner1.save_answer(a.id, "UJI-01.01", "no", "Lantai <retak> & kotor")
     assert (saved.value, saved.note, saved.set_by, saved.set_by_role) == (
-        "no", "Lantai <retak> & kotor", "Ibu Satu", "owner")
+        "no",
+        "Lantai <retak> & kotor",
+        "Ibu Satu",
+        "owner",
+    )
     world.owner1.save_answer(a.id, "UJI-01.01", "yes")
     got = world.owner1.assessment(a.id)
     assert got.answers["UJI-01.01"].value == "yes" and got.answers["UJI-01.01"].note is None
@@ -95,11 +103,17 @@ def test_verification_keeps_the_owner_original_and_stores_corrections(world):
     with pytest.raises(AccessDenied, match="verify it instead"):
         world.fa.save_answer(a.id, "UJI-01.01", "no")
     v = world.fa.verify_assessment(
-        a.id, {"UJI-01.04": ("no", "tidak ada tempat cuci tangan"), "UJI-02.01": "partial"},
+        a.id,
+        {"UJI-01.04": ("no", "tidak ada tempat cuci tangan"), "UJI-02.01": "partial"},
         note="Dicek di lokasi",
     )
     assert (v.status, v.filled_by, v.verifies_id, v.verified_by, v.note) == (
-        "verified", "facilitator", a.id, "Fasilitator A", "Dicek di lokasi")
+        "verified",
+        "facilitator",
+        a.id,
+        "Fasilitator A",
+        "Dicek di lokasi",
+    )
     assert v.answers["UJI-01.04"].value == "no" and v.answers["UJI-01.04"].set_by == "Fasilitator A"
     assert v.answers["UJI-01.01"].set_by == "Ibu Satu"  # unchanged answers keep their author
     original = world.owner1.assessment(a.id)

@@ -64,7 +64,9 @@ def test_concurrent_assignment_attempts_leave_exactly_one_active(world):
     facs = [world.fac_a.id, world.fac_b.id]
     for i in range(6):
         facs.append(
-            world.admin.add_staff(f"fas.x{i}", f"Fasilitator X{i}", "facilitator", "sandi-uji-000").id
+            world.admin.add_staff(
+                f"fas.x{i}", f"Fasilitator X{i}", "facilitator", "sandi-uji-000"
+            ).id
         )
     outcomes = []
 
