@@ -281,7 +281,9 @@ class OwnerApp:
         labels = ui.html(
             f"<p>{escape(t('Your facilitator gives you the UMKM code and the PIN.', lang))}</p>"
         )
-        return [labels, code, pin, go_button, status, back]
+        code_label = ui.html(f"<label>{escape(t('UMKM code', lang))}</label>")
+        pin_label = ui.html(f"<label>{escape(t('PIN (6 digits)', lang))}</label>")
+        return [labels, code_label, code, pin_label, pin, go_button, status, back]
 
     def resume(self) -> None:
         """After sign-in: back to the section where the owner was, or to the start page."""
@@ -302,7 +304,7 @@ class OwnerApp:
         if exc.key == "locked":
             return t("Too many wrong tries. Wait a few minutes and try again.", lang)
         if exc.key == "bad-format":
-            return t("Enter the UMKM code and the PIN your facilitator gave you.", lang)
+            return t("A PIN has 6 digits. Enter the PIN your facilitator gave you.", lang)
         return t("The UMKM code or the PIN is not right.", lang)
 
     def view_start(self) -> list:
