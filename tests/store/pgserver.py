@@ -23,7 +23,14 @@ TEMPLATE = "berdikari_template"
 
 
 def bin_dir() -> Path | None:
-    """The newest ``/usr/lib/postgresql/<version>/bin`` holding initdb, or None."""
+    """The newest ``/usr/lib/postgresql/<version>/bin`` holding initdb, or None.
+
+    ``BERDIKARI_TEST_PG_BINDIR`` points elsewhere (the summary test uses it to simulate a
+    machine without PostgreSQL).
+    """
+    override = os.environ.get("BERDIKARI_TEST_PG_BINDIR")
+    if override:
+        return Path(override) if (Path(override) / "initdb").exists() else None
     found = sorted(
         glob.glob("/usr/lib/postgresql/*/bin/initdb"),
         key=lambda p: (
