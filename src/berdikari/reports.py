@@ -45,14 +45,17 @@ def _cell(value):
     return value
 
 
-def export_tables(svc, filters: stats.Filters | None = None) -> dict[str, list[dict]]:
+def export_tables(
+    svc, filters: stats.Filters | None = None, rows: list | None = None
+) -> dict[str, list[dict]]:
     """Every table the service's identity may see, limited to the UMKM ``filters`` keep.
 
     ``umkm`` carries each UMKM's standing (meets the standard, since when, level, readiness,
     permits, actions, visits); ``assessments`` say per row whether the programme counts it and
-    whether it meets the standard.
+    whether it meets the standard. ``rows``: the filtered standing, if the caller has it.
     """
-    rows = stats.apply(svc.standing(), filters)
+    if rows is None:
+        rows = stats.apply(svc.standing(), filters)
     keep = {r.umkm_id for r in rows}
     raw = svc.export_rows()
     out: dict[str, list[dict]] = {}
@@ -83,8 +86,10 @@ def export_tables(svc, filters: stats.Filters | None = None) -> dict[str, list[d
     out["assessments"] = [
         a
         | {
-            "counts": standard.counts(a["status"], a["filled_by"]),
-            "meets_standard": standard.meets(a["status"], a["filled_by"], {"passed": a["passed"]}),
+            "counts": standard.counts(a["status"], a["verifies_id"]),
+            "meets_standard": standard.meets(
+                a["status"], a["verifies_id"], {"passed": a["passed"]}
+            ),
         }
         for a in raw["assessments"]
         if a["umkm_id"] in keep

@@ -1,8 +1,9 @@
 """What "meets the standard" means for the programme: defined here once, used everywhere.
 
-An assessment *counts* for the programme when a facilitator verified it: status ``verified`` and
-filled by the facilitator (:meth:`berdikari.store.service.Service.verify_assessment` creates such a
-copy; the owner's original is marked verified too but does not count, so nothing is counted twice).
+An assessment *counts* for the programme when it is a facilitator's verification: status
+``verified`` and ``verifies_id`` set (:meth:`berdikari.store.service.Service.verify_assessment`
+creates such a copy; the original it verifies is marked verified too but does not count, so nothing
+is counted twice).
 It *meets the standard* when it counts and its stored result has ``passed`` true; for CPPB-IRT
 (``cppob-irtp``) :func:`berdikari.scoring.score` sets ``passed`` only for an eligible IRTP level.
 
@@ -19,23 +20,23 @@ from datetime import UTC, datetime
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
-def counts(status: str | None, filled_by: str | None) -> bool:
+def counts(status: str | None, verifies_id: int | None) -> bool:
     """True for a verified assessment the programme counts (the facilitator's verified copy)."""
-    return status == "verified" and filled_by == "facilitator"
+    return status == "verified" and verifies_id is not None
 
 
-def meets(status: str | None, filled_by: str | None, result: Mapping | None) -> bool:
+def meets(status: str | None, verifies_id: int | None, result: Mapping | None) -> bool:
     """True when a counted assessment passed (``result['passed']``; IRTP: eligible level)."""
-    return counts(status, filled_by) and bool((result or {}).get("passed"))
+    return counts(status, verifies_id) and bool((result or {}).get("passed"))
 
 
 def umkm_meets_now(assessments: Iterable[Mapping]) -> tuple[bool, datetime | None, list[str]]:
-    """Given one UMKM's assessments (dicts with ``checklist_id``, ``status``, ``filled_by``,
+    """Given one UMKM's assessments (dicts with ``checklist_id``, ``status``, ``verifies_id``,
     ``verified_at``, ``passed``), say whether it meets the standard now, since when, and by which
     checklists. The latest counted assessment of each checklist decides for that checklist."""
     latest: dict[str, Mapping] = {}
     for a in assessments:
-        if not counts(a.get("status"), a.get("filled_by")):
+        if not counts(a.get("status"), a.get("verifies_id")):
             continue
         cur = latest.get(a["checklist_id"])
         key = (a.get("verified_at") or EARLIEST, a.get("assessment_id") or 0)

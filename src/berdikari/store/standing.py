@@ -117,7 +117,7 @@ class StandingOps(Guarded):
                     Assessment.umkm_id,
                     Assessment.checklist_id,
                     Assessment.status,
-                    Assessment.filled_by,
+                    Assessment.verifies_id,
                     Assessment.created_at,
                     Assessment.verified_at,
                 ).where(Assessment.umkm_id.in_(visible), Assessment.status != "draft")
@@ -134,7 +134,7 @@ class StandingOps(Guarded):
                     waiting[h.umkm_id] += 1
                     if key not in submitted or (h.created_at, h.id) > submitted[key][:2]:
                         submitted[key] = (h.created_at, h.id)
-                if standard.counts(h.status, h.filled_by):
+                if standard.counts(h.status, h.verifies_id):
                     verified.add(h.umkm_id)
                     when = (h.verified_at or h.created_at, h.id)
                     if key not in counted or when > counted[key][:2]:
@@ -197,7 +197,7 @@ class StandingOps(Guarded):
                         "assessment_id": aid,
                         "checklist_id": checklist_id,
                         "status": "verified" if is_counted else "submitted",
-                        "filled_by": "facilitator" if is_counted else "owner",
+                        "verifies_id": aid if is_counted else None,
                         "verified_at": counted[(u.id, checklist_id)][0] if is_counted else None,
                         "passed": res.get("passed"),
                     }

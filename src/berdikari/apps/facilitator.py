@@ -1,0 +1,556 @@
+"""The facilitator's app (notebooks/pendamping.ipynb): caseload, one UMKM, verify, visits.
+
+Journey: sign in → My UMKM (most urgent first) → one UMKM (profile, products and milestones,
+assessment history and a side-by-side, actions, visits, printable report) → verify a submitted
+self-assessment item by item, record a visit with evidence and action items, or key in a paper
+checklist.
+
+State lives in one :class:`FacilitatorState`; :class:`FacilitatorApp` renders a view from it. The
+identity stays in the kernel (:class:`~berdikari.apps.staff.StaffSession`) and every callback goes
+through the service layer, which re-checks it. Every text a user typed is escaped. This module
+never touches the database; the forms are in :mod:`berdikari.apps.facilitator_forms`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+import ipywidgets as w
+
+from berdikari import reports
+from berdikari.apps import charts, mentoring
+from berdikari.apps import widgets as ui
+from berdikari.apps.staff import StaffSession, error_text, signin_form
+from berdikari.checklists import load_all
+from berdikari.i18n import t
+from berdikari.store.reference import MILESTONE_KINDS
+
+MILESTONE_LABELS = {
+    "nib": "NIB",
+    "pkp-training": "PKP",
+    "p-irt": "P-IRT",
+    "bpom-md": "BPOM MD",
+    "bpom-tr": "BPOM TR",
+    "bpom-na": "BPOM NA",
+    "halal": "Halal",
+    "award": "Award",
+}
+
+
+@dataclass
+class FacilitatorState:
+    """Everything the app shows, in one place."""
+
+    lang: str = "id"
+    view: str = "signin"
+    umkm_id: int | None = None
+    assessment_id: int | None = None
+    sort: str = "urgency"
+    compare_a: int | None = None
+    compare_b: int | None = None
+    message: str = ""
+    error: str = ""
+
+
+def close_tree(widget) -> None:
+    for child in getattr(widget, "children", ()) or ():
+        close_tree(child)
+    widget.close()
+
+
+def code_class(prefix: str, code: str) -> str:
+    return f"{prefix}-{code.lower()}"
+
+
+class FacilitatorApp:
+    """Renders :class:`FacilitatorState` and handles the facilitator's actions."""
+
+    def __init__(self, state=None, session: StaffSession | None = None, store=None):
+        self.state = state or FacilitatorState()
+        self.session = session
+        self.store = store
+        self.header = ui.html("")
+        self.body = w.VBox(layout=ui.FULL)
+        self.root = w.VBox([self.header, self.body], layout=ui.FULL)
+        self.root.add_class("bdk-app")
+        self.root.add_class("bdk-facilitator")
+        if session is not None and self.state.view == "signin":
+            self.state.view = "list"
+        self.render()
+
+    @property
+    def lang(self) -> str:
+        return self.state.lang
+
+    def svc(self):
+        return self.session.service()
+
+    def go(self, view: str, **changes) -> None:
+        for k, v in changes.items():
+            setattr(self.state, k, v)
+        self.state.view = view
+        self.render()
+
+    def fail(self, exc: Exception, view: str | None = None) -> None:
+        """Show the service's message and stay (or go to ``view``); nothing saved is lost."""
+        self.state.error = error_text(exc, self.lang)
+        self.go(view or self.state.view)
+
+    def render(self) -> None:
+        s = self.state
+        who = (
+            f'<div class="bdk-who">{escape(t("Signed in", s.lang))}: {escape(self.session.name)}'
+            "</div>"
+            if self.session
+            else ""
+        )
+        self.header.value = (
+            f'<div class="bdk-nav"><a href="/">{escape(t("Berdikari guides", s.lang))}</a></div>'
+            f"<h1>{escape(t('Facilitator', s.lang))}</h1>{who}"
+        )
+        old = list(self.body.children)
+        children = []
+        if s.error:
+            children.append(ui.html(f'<p class="bdk-error">{escape(s.error)}</p>'))
+        if s.message:
+            children.append(ui.html(f'<p class="bdk-message">{escape(s.message)}</p>'))
+        s.error = s.message = ""
+        if self.session is None and s.view != "signin":
+            s.view = "signin"
+        try:
+            children.extend(getattr(self, f"view_{s.view}")())
+        except Exception as exc:  # noqa: BLE001  StoreError (e.g. access ended): say so
+            children.append(ui.html(f'<p class="bdk-error">{escape(error_text(exc, s.lang))}</p>'))
+            if s.view != "list":
+                children.append(ui.button(t("My UMKM", s.lang), lambda: self.go("list")))
+        self.body.children = children
+        for widget in old:
+            close_tree(widget)
+
+    # --- sign in ---------------------------------------------------------------------------------
+    def view_signin(self) -> list:
+        def _in(session: StaffSession) -> None:
+            self.session = session
+            self.go("list")
+
+        intro = ui.html(f"<p>{escape(t('Sign in with your facilitator account.', self.lang))}</p>")
+        return [intro, *signin_form(self.lang, "facilitator", _in, self.store)]
+
+    # --- my UMKM ---------------------------------------------------------------------------------
+    def view_list(self) -> list:
+        lang = self.lang
+        cases = mentoring.sort_cases(self.svc().my_umkm(), self.state.sort)
+        sort = w.Dropdown(
+            options=[
+                (t("Most urgent first", lang), "urgency"),
+                (t("Name", lang), "name"),
+                (t("Longest without a visit", lang), "visit"),
+                (t("Lowest readiness", lang), "readiness"),
+            ],
+            value=self.state.sort,
+            description=t("Sort", lang),
+            layout=ui.FULL,
+        )
+        sort.add_class("bdk-sort")
+        sort.observe(lambda ch: self.go("list", sort=ch["new"]), names="value")
+        out: list = [
+            ui.html(
+                f"<h2>{escape(t('My UMKM', lang))} ({len(cases)})</h2>"
+                f'<p class="bdk-help">{escape(t("Overdue actions first, then self-assessments waiting for you, then the longest without a visit.", lang))}</p>'
+            ),
+            sort,
+        ]
+        if not cases:
+            out.append(ui.html(f"<p>{escape(t('No UMKM is assigned to you yet.', lang))}</p>"))
+        for c in cases:
+            out.append(self._case_card(c))
+        return out
+
+    def _case_card(self, c) -> w.VBox:
+        lang = self.lang
+        facts = []
+        if c.level:
+            facts.append(t("Level {level}", lang, level=c.level))
+        if c.readiness is not None:
+            facts.append(t("Readiness: {pct}%", lang, pct=c.readiness))
+        if not facts:
+            facts.append(t("No assessment yet", lang))
+        attention = []
+        if c.overdue_actions:
+            attention.append(
+                f'<span class="bdk-overdue">{escape(t("{n} overdue", lang, n=c.overdue_actions))}</span>'
+            )
+        attention.append(escape(t("{n} open actions", lang, n=c.open_actions)))
+        if c.submissions_waiting:
+            attention.append(
+                f'<span class="bdk-waiting">{escape(t("{n} to verify", lang, n=c.submissions_waiting))}</span>'
+            )
+        visit = (
+            t("Never visited", lang)
+            if c.days_since_visit is None
+            else t("{n} days since the last visit", lang, n=c.days_since_visit)
+        )
+        attention.append(escape(visit))
+        info = ui.html(
+            f"<div><strong>{escape(c.name)}</strong> · {escape(c.code)}</div>"
+            f"<div>{escape(c.owner_name)} · {escape(c.regency)}</div>"
+            f"<div>{escape(' · '.join(facts))}</div>"
+            f'<div class="bdk-attention">{" · ".join(attention)}</div>'
+        )
+        b = ui.button(t("Open", lang), lambda i=c.id: self.go("umkm", umkm_id=i), "bdk-open-case")
+        card = w.VBox([info, b], layout=ui.FULL)
+        card.add_class("bdk-card")
+        card.add_class("bdk-case")
+        card.add_class(code_class("bdk-case", c.code))
+        return card
+
+    # --- one UMKM --------------------------------------------------------------------------------
+    def view_umkm(self) -> list:
+        lang, svc, uid = self.lang, self.svc(), self.state.umkm_id
+        u = svc.umkm(uid)
+        assessments = svc.assessments(uid)
+        actions = svc.actions(uid)
+        visits = svc.visits(uid)
+        milestones = svc.milestones(uid)
+        evidence = svc.evidence(uid)
+        out: list = [
+            ui.button(t("Back to my UMKM", lang), lambda: self.go("list"), "bdk-back"),
+            self._profile(u),
+            self._milestones(u, milestones),
+        ]
+        waiting = [a for a in assessments if a.status == "submitted"]
+        if waiting:
+            out.append(ui.html(f"<h3>{escape(t('Waiting for your verification', lang))}</h3>"))
+            for a in waiting:
+                title = load_all().get(a.checklist_id)
+                name = title.title.get(lang) if title else a.checklist_id
+                when = (a.submitted_at or a.updated_at).date().isoformat()
+                b = ui.button(
+                    t("Verify", lang),
+                    lambda i=a.id: self.go("verify", assessment_id=i),
+                    "bdk-primary",
+                    f"bdk-verify-{a.id}",
+                )
+                card = w.VBox(
+                    [ui.html(f"<strong>{escape(name)}</strong> · {escape(when)}"), b],
+                    layout=ui.FULL,
+                )
+                card.add_class("bdk-card")
+                out.append(card)
+        out.append(self._history(assessments))
+        out.extend(self._comparison(assessments))
+        out.extend(self._actions(actions))
+        out.append(self._visits(visits, evidence))
+        new_visit = ui.button(
+            t("Record a visit", lang), lambda: self.go("visit"), "bdk-primary", "bdk-new-visit"
+        )
+        paper = ui.button(
+            t("Key in a paper checklist", lang), lambda: self.go("paper"), "bdk-paper"
+        )
+        out += [new_visit, paper, self._report_links(u, visits, actions, milestones)]
+        return out
+
+    def _profile(self, u) -> w.HTML:
+        lang = self.lang
+        rows = [
+            (t("Owner", lang), u.owner_name),
+            (t("Regency/city", lang), u.regency),
+            (t("Phone", lang), u.owner_phone or "—"),
+            (t("Address", lang), u.address or "—"),
+            (t("Size", lang), u.size),
+            ("NIB", u.nib or "—"),
+        ]
+        items = "".join(f"<li>{escape(k)}: {escape(v)}</li>" for k, v in rows)
+        products = "".join(
+            f"<li>{escape(p.name)} ({escape(p.category)})"
+            + (
+                f" — {escape((p.permit_kind or '').upper())} {escape(p.permit_number or '')}"
+                if p.permit_number
+                else ""
+            )
+            + "</li>"
+            for p in u.products
+        )
+        products_html = (
+            f"<h3>{escape(t('Products', lang))}</h3><ul>{products}</ul>" if products else ""
+        )
+        return ui.html(
+            f'<div class="bdk-profile"><h2>{escape(u.name)} · {escape(u.code)}</h2>'
+            f"<ul>{items}</ul>{products_html}</div>",
+            "bdk-card",
+        )
+
+    def _milestones(self, u, milestones) -> w.VBox:
+        lang = self.lang
+        rows = "".join(
+            f"<li>{escape(m.achieved_on.isoformat())} <strong>{escape(MILESTONE_LABELS.get(m.kind, m.kind))}</strong>"
+            + (f" {escape(m.number)}" if m.number else "")
+            + (f" — {escape(m.note)}" if m.note else "")
+            + "</li>"
+            for m in milestones
+        )
+        listing = ui.html(
+            f"<h3>{escape(t('Milestones', lang))}</h3>"
+            + (f"<ul>{rows}</ul>" if rows else f"<p>{escape(t('None yet.', lang))}</p>"),
+            "bdk-milestones",
+        )
+        kind = w.Dropdown(
+            options=[(MILESTONE_LABELS[k], k) for k in MILESTONE_KINDS], layout=ui.FULL
+        )
+        kind.add_class("bdk-ms-kind")
+        on = w.DatePicker(value=date.today(), layout=ui.FULL)
+        on.add_class("bdk-ms-date")
+        number = w.Text(placeholder=t("Number (permit, certificate)", lang), layout=ui.FULL)
+        number.add_class("bdk-ms-number")
+        note = w.Text(placeholder=t("Note (optional)", lang), layout=ui.FULL)
+        note.add_class("bdk-ms-note")
+
+        def _add():
+            try:
+                self.svc().add_milestone(
+                    u.id, kind.value, on.value, number.value or None, note=note.value or None
+                )
+            except Exception as exc:  # noqa: BLE001  shown; the form keeps its values
+                status.value = f'<p class="bdk-error">{escape(error_text(exc, lang))}</p>'
+                return
+            self.state.message = t("Milestone saved.", lang)
+            self.render()
+
+        status = ui.html("")
+        add = ui.button(t("Add milestone", lang), _add, "bdk-ms-add")
+        box = w.VBox([listing, kind, on, number, note, add, status], layout=ui.FULL)
+        box.add_class("bdk-card")
+        return box
+
+    def _history(self, assessments) -> w.HTML:
+        lang = self.lang
+        done = [a for a in assessments if a.status != "draft"]
+        if not done:
+            return ui.html(
+                f"<h3>{escape(t('Assessment history', lang))}</h3>"
+                f"<p>{escape(t('No submitted assessment yet.', lang))}</p>",
+                "bdk-history",
+            )
+        parts = [f"<h3>{escape(t('Assessment history', lang))}</h3>"]
+        by_checklist: dict[str, list] = {}
+        for a in done:
+            by_checklist.setdefault(a.checklist_id, []).append(a)
+        for cid, items in by_checklist.items():
+            c = load_all().get(cid)
+            points = []
+            for a in items:
+                res = a.result or {}
+                who = t("verified", lang) if a.filled_by == "facilitator" else t("owner", lang)
+                when = a.verified_at or a.submitted_at or a.updated_at
+                label = f"{when.date().isoformat()} · {who} · {res.get('readiness')}%"
+                points.append((when, res.get("readiness"), res.get("level"), label))
+            parts.append(f"<h4>{escape(c.title.get(lang) if c else cid)}</h4>")
+            parts.append(charts.history_svg(points))
+        return ui.html("".join(parts), "bdk-history")
+
+    def _assessment_label(self, a) -> str:
+        lang = self.lang
+        when = (a.verified_at or a.submitted_at or a.updated_at).date().isoformat()
+        who = t("verified", lang) if a.filled_by == "facilitator" else t("owner", lang)
+        return f"#{a.id} {a.checklist_id} {when} ({who})"
+
+    def _comparison(self, assessments) -> list:
+        lang, s = self.lang, self.state
+        done = [a for a in assessments if a.status != "draft"]
+        if len(done) < 2:
+            return []
+        options = [(self._assessment_label(a), a.id) for a in done]
+        ids = [a.id for a in done]
+        a_id = s.compare_a if s.compare_a in ids else ids[-2]
+        b_id = s.compare_b if s.compare_b in ids else ids[-1]
+        pick_a = w.Dropdown(options=options, value=a_id, layout=ui.FULL)
+        pick_a.add_class("bdk-compare-a")
+        pick_b = w.Dropdown(options=options, value=b_id, layout=ui.FULL)
+        pick_b.add_class("bdk-compare-b")
+        result = ui.html(self._compare_html(done, a_id, b_id), "bdk-compare")
+
+        def _changed(_change):
+            s.compare_a, s.compare_b = pick_a.value, pick_b.value
+            result.value = self._compare_html(done, pick_a.value, pick_b.value)
+
+        pick_a.observe(_changed, names="value")
+        pick_b.observe(_changed, names="value")
+        head = ui.html(f"<h3>{escape(t('Compare two assessments', lang))}</h3>")
+        box = w.VBox([head, pick_a, pick_b, result], layout=ui.FULL)
+        box.add_class("bdk-card")
+        return [box]
+
+    def _compare_html(self, done, a_id: int, b_id: int) -> str:
+        lang = self.lang
+        a = next(x for x in done if x.id == a_id)
+        b = next(x for x in done if x.id == b_id)
+        if a.checklist_id != b.checklist_id:
+            return f"<p>{escape(t('Choose two assessments of the same checklist.', lang))}</p>"
+        c = load_all().get(a.checklist_id)
+        if c is None:
+            return ""
+        changes = mentoring.compare(
+            c,
+            {k: v.value for k, v in a.answers.items()},
+            {k: v.value for k, v in b.answers.items()},
+        )
+        ra, rb = (a.result or {}).get("readiness"), (b.result or {}).get("readiness")
+        head = f"<p>{escape(t('Readiness', lang))}: {escape(str(ra))}% → {escape(str(rb))}%</p>"
+        if not changes:
+            return head + f"<p>{escape(t('No answer changed.', lang))}</p>"
+        label = {
+            "improved": t("Improved", lang),
+            "regressed": t("Regressed", lang),
+            "changed": t("Changed", lang),
+        }
+        rows = []
+        for ch in changes:
+            item = c.item(ch.item_id)
+            rows.append(
+                f'<tr class="bdk-{ch.kind}"><td>{escape(ch.item_id)}</td>'
+                f"<td>{escape(item.question.get(lang))}</td>"
+                f"<td>{escape(ui.answer_label(ch.before, lang))} → "
+                f"{escape(ui.answer_label(ch.after, lang))}</td>"
+                f"<td>{escape(label[ch.kind])}</td></tr>"
+            )
+        improved = sum(1 for ch in changes if ch.kind == "improved")
+        regressed = sum(1 for ch in changes if ch.kind == "regressed")
+        summary = t("{a} improved, {b} regressed", lang, a=improved, b=regressed)
+        return (
+            head
+            + f"<p><strong>{escape(summary)}</strong></p>"
+            + f'<div style="overflow-x:auto"><table class="bdk-table">{"".join(rows)}</table></div>'
+        )
+
+    def _actions(self, actions) -> list:
+        lang = self.lang
+        out: list = [ui.html(f"<h3>{escape(t('Action plan', lang))}</h3>")]
+        if not actions:
+            out.append(ui.html(f"<p>{escape(t('No actions yet.', lang))}</p>"))
+        today = date.today()
+        for a in actions:
+            due = a.due_date.isoformat() if a.due_date else t("no due date", lang)
+            overdue = (
+                f' <span class="bdk-overdue">{escape(t("overdue", lang))}</span>'
+                if a.overdue(today)
+                else ""
+            )
+            item = f" [{escape(a.item_id)}]" if a.item_id else ""
+            info = ui.html(
+                f"<div><strong>{escape(a.title)}</strong>{item}</div>"
+                f"<div>{escape(t('due', lang))} {escape(due)} · "
+                f"{escape(status_label(a.status, lang))}{overdue}</div>"
+            )
+            children = [info]
+            if a.status in ("open", "in-progress"):
+                children.append(
+                    ui.button(
+                        t("Mark done", lang),
+                        lambda i=a.id: self._set_status(i, "done"),
+                        f"bdk-action-done-{a.id}",
+                    )
+                )
+            card = w.VBox(children, layout=ui.FULL)
+            card.add_class("bdk-card")
+            card.add_class("bdk-action")
+            out.append(card)
+        return out
+
+    def _set_status(self, action_id: int, status: str) -> None:
+        try:
+            self.svc().set_action_status(action_id, status)
+        except Exception as exc:  # noqa: BLE001
+            self.fail(exc)
+            return
+        self.state.message = t("Action updated.", self.lang)
+        self.render()
+
+    def _visits(self, visits, evidence) -> w.HTML:
+        lang = self.lang
+        files: dict[int | None, list] = {}
+        for e in evidence:
+            files.setdefault(e.visit_id, []).append(e)
+        parts = [f"<h3>{escape(t('Visits', lang))}</h3>"]
+        if not visits:
+            parts.append(f"<p>{escape(t('No visits yet.', lang))}</p>")
+        for v in visits:
+            met = (
+                f"<div>{escape(t('Met with', lang))}: {escape(v.met_with)}</div>"
+                if v.met_with
+                else ""
+            )
+            attached = "".join(
+                f"<li>{escape(e.filename)} ({e.size // 1024} KB)</li>" for e in files.get(v.id, [])
+            )
+            parts.append(
+                f'<div class="bdk-visit"><strong>{escape(v.visited_on.isoformat())}</strong> · '
+                f"{escape(v.kind)} · {escape(v.facilitator)}{met}"
+                f'<div class="bdk-visit-summary" style="white-space:pre-wrap">{escape(v.summary)}</div>'
+                + (f"<ul>{attached}</ul>" if attached else "")
+                + "</div>"
+            )
+        return ui.html("".join(parts), "bdk-visits")
+
+    def _report_links(self, u, visits, actions, milestones) -> w.VBox:
+        lang = self.lang
+        latest = visits[0] if visits else None
+        links = []
+        html_doc = reports.visit_report_html(u, latest, actions, milestones, lang)
+        links.append(
+            ui.download_link(
+                t("Visit report and action plan (print)", lang),
+                f"laporan-{u.code}.html",
+                html_doc,
+                "text/html",
+            )
+        )
+        try:
+            pdf = reports.visit_report_pdf(u, latest, actions, milestones, lang)
+            links.append(
+                ui.download_link(
+                    t("Visit report and action plan (PDF)", lang),
+                    f"laporan-{u.code}.pdf",
+                    pdf,
+                    "application/pdf",
+                )
+            )
+        except FileNotFoundError as exc:  # no font on this server: the HTML view still works
+            links.append(ui.html(f'<p class="bdk-help">{escape(str(exc))}</p>'))
+        links[0].add_class("bdk-report-html")
+        if len(links) > 1:
+            links[1].add_class("bdk-report-pdf")
+        box = w.VBox(links, layout=ui.FULL)
+        box.add_class("bdk-card")
+        return box
+
+    # --- forms (verify, visit, paper) ---------------------------------------------------------------
+    def view_verify(self) -> list:
+        from berdikari.apps.facilitator_forms import verify_form
+
+        return verify_form(self)
+
+    def view_visit(self) -> list:
+        from berdikari.apps.facilitator_forms import visit_form
+
+        return visit_form(self)
+
+    def view_paper(self) -> list:
+        from berdikari.apps.facilitator_forms import paper_form
+
+        return paper_form(self)
+
+
+def status_label(status: str, lang: str) -> str:
+    return {
+        "open": t("Not started", lang),
+        "in-progress": t("In progress", lang),
+        "done": t("Done", lang),
+        "dropped": t("Dropped", lang),
+    }.get(status, status)
+
+
+def app(lang: str = "id") -> w.VBox:
+    """Build the facilitator app; the notebook displays what this returns."""
+    return FacilitatorApp(FacilitatorState(lang=lang)).root

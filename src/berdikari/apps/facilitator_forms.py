@@ -1,0 +1,367 @@
+"""The facilitator app's forms: verify a self-assessment, record a visit, key in a paper checklist.
+
+Each form is a function of the :class:`~berdikari.apps.facilitator.FacilitatorApp` that returns
+its widgets. Input is checked before anything is written (item IDs, dates, files), and on an error
+the form stays filled with a message that says what to fix. Writes go through the service layer
+only; every typed text is escaped when shown.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+import ipywidgets as w
+
+from berdikari.apps import mentoring
+from berdikari.apps import widgets as ui
+from berdikari.apps.staff import error_text
+from berdikari.checklists import load_all
+from berdikari.i18n import t
+from berdikari.scoring import ANSWERS
+from berdikari.store.errors import InvalidInput
+from berdikari.store.evidence import EVIDENCE_MAX_BYTES, check_evidence
+from berdikari.store.reference import VISIT_KINDS
+
+ACTION_ROWS = 3
+
+
+def _error(message: str) -> str:
+    return f'<p class="bdk-error">{escape(message)}</p>'
+
+
+# --- verify --------------------------------------------------------------------------------------
+def verify_form(app) -> list:
+    """Every item with the owner's answer preselected: keep it (agree) or pick another and say why.
+
+    Saving creates the facilitator's verified copy; the owner's original keeps its answers.
+    """
+    lang, svc = app.lang, app.svc()
+    a = svc.assessment(app.state.assessment_id)
+    c = load_all().get(a.checklist_id)
+    back = ui.button(t("Back", lang), lambda: app.go("umkm"), "bdk-back")
+    if a.status != "submitted" or c is None:
+        return [ui.html(_error(t("This assessment is not waiting for verification.", lang))), back]
+    rows: dict[str, tuple[w.ToggleButtons, w.Text]] = {}
+    out: list = [
+        back,
+        ui.html(
+            f"<h2>{escape(t('Verify', lang))}: {escape(c.title.get(lang))}</h2>"
+            f"<p>{escape(t('Keep the owner answer if you agree. If not, choose the right answer and write why.', lang))}</p>"
+        ),
+    ]
+    for n, item in enumerate(c.items, 1):
+        given = a.answers.get(item.id)
+        owner_value = given.value if given else None
+        owner_note = f" — <em>{escape(given.note)}</em>" if given and given.note else ""
+        head = ui.html(
+            f"<div><strong>{n}. {escape(item.question.get(lang))}</strong> "
+            f"<small>({escape(item.id)})</small></div>"
+            f"<div>{escape(t('Owner', lang))}: {escape(ui.answer_label(owner_value, lang))}"
+            f"{owner_note}</div>"
+        )
+        choice = w.ToggleButtons(
+            options=[(ui.answer_label(v, lang), v) for v in ANSWERS],
+            value=owner_value,
+            style={"button_width": "auto"},
+            layout=ui.FULL,
+        )
+        choice.add_class("bdk-answers")
+        note = w.Text(placeholder=t("Why (if you correct it)", lang), layout=ui.FULL)
+        note.add_class("bdk-note")
+        box = w.VBox([head, choice, note], layout=ui.FULL)
+        box.add_class("bdk-card")
+        box.add_class(ui.item_class(item.id))
+        rows[item.id] = (choice, note)
+        out.append(box)
+    overall = w.Textarea(placeholder=t("Note on the verification (optional)", lang), layout=ui.FULL)
+    overall.add_class("bdk-verify-note")
+    status = ui.html("")
+
+    def _save():
+        corrections = {}
+        for item_id, (choice, note) in rows.items():
+            given = a.answers.get(item_id)
+            owner_value = given.value if given else None
+            if choice.value is None:
+                status.value = _error(t("{item}: choose an answer.", lang, item=item_id))
+                return
+            if choice.value != owner_value:
+                if not note.value.strip():
+                    status.value = _error(
+                        t("{item}: write why you corrected the answer.", lang, item=item_id)
+                    )
+                    return
+                corrections[item_id] = (choice.value, note.value)
+        try:
+            app.svc().verify_assessment(a.id, corrections, overall.value or None)
+        except Exception as exc:  # noqa: BLE001  the form stays as it is
+            status.value = _error(error_text(exc, lang))
+            return
+        app.state.message = t(
+            "Verified with {n} correction(s). The owner's answers are kept as they were.",
+            lang,
+            n=len(corrections),
+        )
+        app.go("umkm")
+
+    save = ui.button(t("Save verification", lang), _save, "bdk-primary", "bdk-verify-save")
+    return [*out, overall, save, status]
+
+
+# --- record a visit --------------------------------------------------------------------------------
+def _item_ids(categories) -> list[str]:
+    ids = []
+    for c in load_all().values():
+        if set(c.applies_to.categories) & set(categories):
+            ids.extend(i.id for i in c.items)
+    return ids
+
+
+def check_actions(rows: list[tuple[str, str, date | None]], lang: str) -> list[dict]:
+    """The filled action rows as keyword arguments for ``add_action``; raises
+    :class:`InvalidInput` (item ID unknown, a title missing) before anything is written."""
+    known = {i.id for c in load_all().values() for i in c.items}
+    out = []
+    for n, (item_id, title, due) in enumerate(rows, 1):
+        item_id, title = (item_id or "").strip(), (title or "").strip()
+        if not item_id and not title:
+            continue
+        if not title:
+            raise InvalidInput(f"action {n}", t("write what has to be done", lang))
+        if item_id and item_id not in known:
+            raise InvalidInput(
+                f"action {n}", t("{item} is not a checklist item ID", lang, item=item_id)
+            )
+        out.append({"title": title, "item_id": item_id or None, "due_date": due})
+    return out
+
+
+def visit_form(app) -> list:
+    """Date, kind, who was met, findings, evidence files, and action items with due dates."""
+    lang = app.lang
+    u = app.svc().umkm(app.state.umkm_id)
+    back = ui.button(t("Back", lang), lambda: app.go("umkm"), "bdk-back")
+    on = w.DatePicker(value=date.today(), description=t("Date", lang), layout=ui.FULL)
+    on.add_class("bdk-visit-date")
+    kind = w.Dropdown(
+        options=[(visit_kind_label(k, lang), k) for k in VISIT_KINDS],
+        value="site",
+        description=t("Kind", lang),
+        layout=ui.FULL,
+    )
+    kind.add_class("bdk-visit-kind")
+    met = w.Text(placeholder=t("Who you met (names or roles)", lang), layout=ui.FULL)
+    met.add_class("bdk-visit-met")
+    findings = w.Textarea(
+        placeholder=t("Findings", lang), layout=w.Layout(width="100%", height="8em")
+    )
+    findings.add_class("bdk-visit-findings")
+    upload = w.FileUpload(
+        accept=".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf",
+        multiple=True,
+        description=t("Photos or documents", lang),
+        layout=w.Layout(width="auto", max_width="100%"),
+    )
+    upload.add_class("bdk-visit-files")
+    files_status = ui.html(
+        f'<p class="bdk-help">{escape(t("JPEG, PNG or PDF, at most {mb} MB each. Skip this on a weak connection.", lang, mb=EVIDENCE_MAX_BYTES // 1048576))}</p>'
+    )
+
+    def _files_changed(_change):
+        msgs = []
+        for f in upload.value:
+            try:
+                check_evidence(f["name"], bytes(f["content"]))
+                msgs.append(f"✓ {escape(f['name'])}")
+            except InvalidInput as exc:
+                msgs.append(f'<span class="bdk-error">{escape(exc.message)}</span>')
+        files_status.value = "<br>".join(msgs)
+
+    upload.observe(_files_changed, names="value")
+    suggestions = _item_ids(u.categories)
+    action_rows = []
+    action_boxes = []
+    for n in range(ACTION_ROWS):
+        item = w.Combobox(
+            options=suggestions,
+            placeholder=t("Checklist item ID (optional)", lang),
+            ensure_option=False,
+            layout=ui.FULL,
+        )
+        item.add_class(f"bdk-action-item-{n}")
+        title = w.Text(placeholder=t("What has to be done", lang), layout=ui.FULL)
+        title.add_class(f"bdk-action-title-{n}")
+        due = w.DatePicker(value=None, description=t("Due", lang), layout=ui.FULL)
+        due.add_class(f"bdk-action-due-{n}")
+        action_rows.append((item, title, due))
+        box = w.VBox(
+            [ui.html(f"<strong>{escape(t('Action', lang))} {n + 1}</strong>"), item, title, due],
+            layout=ui.FULL,
+        )
+        box.add_class("bdk-card")
+        action_boxes.append(box)
+    status = ui.html("")
+
+    def _save():
+        try:
+            actions = check_actions(
+                [(i.value, ti.value, d.value) for i, ti, d in action_rows], lang
+            )
+            files = [(f["name"], bytes(f["content"])) for f in upload.value]
+            for name, content in files:
+                check_evidence(name, content)
+        except InvalidInput as exc:
+            status.value = _error(exc.message)
+            return
+        svc = app.svc()
+        try:
+            visit = svc.record_visit(
+                u.id, on.value, findings.value, kind.value, met_with=met.value or None
+            )
+        except Exception as exc:  # noqa: BLE001  nothing written; the form stays filled
+            status.value = _error(error_text(exc, lang))
+            return
+        problems = []
+        for name, content in files:
+            try:
+                svc.add_evidence(u.id, name, content, visit_id=visit.id)
+            except Exception as exc:  # noqa: BLE001
+                problems.append(error_text(exc, lang))
+        for kwargs in actions:
+            try:
+                svc.add_action(u.id, **kwargs)
+            except Exception as exc:  # noqa: BLE001
+                problems.append(error_text(exc, lang))
+        saved = t(
+            "Visit saved with {a} action(s) and {f} file(s).",
+            lang,
+            a=len(actions),
+            f=len(files),
+        )
+        if problems:
+            app.state.error = saved + " " + t("Not saved:", lang) + " " + "; ".join(problems)
+        else:
+            app.state.message = saved
+        app.go("umkm")
+
+    save = ui.button(t("Save visit", lang), _save, "bdk-primary", "bdk-visit-save")
+    return [
+        back,
+        ui.html(f"<h2>{escape(t('Record a visit', lang))}: {escape(u.name)}</h2>"),
+        on,
+        kind,
+        met,
+        findings,
+        upload,
+        files_status,
+        ui.html(f"<h3>{escape(t('Action items', lang))}</h3>"),
+        *action_boxes,
+        save,
+        status,
+    ]
+
+
+def visit_kind_label(kind: str, lang: str) -> str:
+    return {
+        "site": t("Site visit", lang),
+        "phone": t("Phone call", lang),
+        "online": t("Online meeting", lang),
+        "training": t("Training", lang),
+    }.get(kind, kind)
+
+
+# --- paper checklist ---------------------------------------------------------------------------------
+def paper_form(app) -> list:
+    """Type the paper form's answers, one letter per item in item order, keyboard only."""
+    lang = app.lang
+    u = app.svc().umkm(app.state.umkm_id)
+    choices = [c for c in load_all().values() if set(c.applies_to.categories) & set(u.categories)]
+    back = ui.button(t("Back", lang), lambda: app.go("umkm"), "bdk-back")
+    if not choices:
+        return [back, ui.html(_error(t("No checklist applies to this UMKM's products.", lang)))]
+    pick = w.Dropdown(options=[(c.title.get(lang), c.id) for c in choices], layout=ui.FULL)
+    pick.add_class("bdk-paper-checklist")
+    legend = ui.html(
+        f"<p>{escape(t('One letter per item, in the order of the form:', lang))} "
+        "<strong>y</strong> = "
+        + escape(t("Yes", lang))
+        + ", <strong>t</strong> = "
+        + escape(t("No", lang))
+        + ", <strong>s</strong> = "
+        + escape(t("Partly", lang))
+        + ", <strong>b</strong> = "
+        + escape(t("Don't know", lang))
+        + ", <strong>-</strong> = "
+        + escape(t("Does not apply", lang))
+        + ". "
+        + escape(t("Spaces and line breaks are ignored.", lang))
+        + "</p>"
+    )
+    typed = w.Textarea(layout=w.Layout(width="100%", height="6em"), continuous_update=True)
+    typed.add_class("bdk-paper-input")
+    preview = ui.html("", "bdk-paper-preview")
+    verified = w.Checkbox(
+        value=True,
+        description=t("I checked these on site: count them as verified", lang),
+        indent=False,
+        layout=ui.FULL,
+    )
+    verified.add_class("bdk-paper-verified")
+    status = ui.html("")
+
+    def _checklist():
+        return load_all()[pick.value]
+
+    def _preview(_change=None):
+        c = _checklist()
+        entry = mentoring.parse_paper(c, typed.value, lang)
+        done = t("{n} of {total} entered", lang, n=len(entry.answers), total=len(c.items))
+        nxt = (
+            t("next: {item}", lang, item=entry.next_item)
+            if entry.next_item
+            else t("all entered", lang)
+        )
+        err = _error(entry.error) if entry.error else ""
+        preview.value = f"<p><strong>{escape(done)}</strong> · {escape(nxt)}</p>{err}"
+
+    typed.observe(_preview, names="value")
+    pick.observe(_preview, names="value")
+    _preview()
+
+    def _save():
+        c = _checklist()
+        entry = mentoring.parse_paper(c, typed.value, lang)
+        if entry.error or entry.next_item:
+            status.value = _error(
+                entry.error
+                or t("{n} of {total} entered", lang, n=len(entry.answers), total=len(c.items))
+            )
+            return
+        svc = app.svc()
+        try:
+            draft = svc.start_or_resume_assessment(u.id, c.id)
+            svc.save_answers(draft.id, {k: (v, None) for k, v in entry.answers.items()})
+            svc.submit_assessment(draft.id)
+            if verified.value:
+                svc.verify_assessment(draft.id, None, t("Keyed in from the paper form.", lang))
+        except Exception as exc:  # noqa: BLE001  the letters stay in the box
+            status.value = _error(error_text(exc, lang))
+            return
+        app.state.message = t("Paper checklist saved ({n} answers).", lang, n=len(entry.answers))
+        app.go("umkm")
+
+    save = ui.button(t("Save paper checklist", lang), _save, "bdk-primary", "bdk-paper-save")
+    ids = ", ".join(i.id for i in _checklist().items[:3])
+    return [
+        back,
+        ui.html(f"<h2>{escape(t('Key in a paper checklist', lang))}: {escape(u.name)}</h2>"),
+        pick,
+        legend,
+        ui.html(f'<p class="bdk-help">{escape(t("Items start with", lang))} {escape(ids)} …</p>'),
+        typed,
+        preview,
+        verified,
+        save,
+        status,
+    ]

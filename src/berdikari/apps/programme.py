@@ -1,0 +1,469 @@
+"""The programme manager's app (notebooks/program.ipynb): the whole programme on one screen.
+
+Headline (enrolled, assessed, verified, meeting the standard now, permits), a table by regency /
+product category / facilitator organisation / facilitator / month, level and readiness
+distributions, facilitator workload and overdue actions, the gaps most common across the programme,
+who is stuck, assigning facilitators, and the export (Excel, CSV) with the filters applied.
+
+Figures come from :mod:`berdikari.stats` over :meth:`Service.standing` (the same functions the
+Excel summary uses). The identity stays in the kernel; every callback goes through the service
+layer, which re-checks it. Every text a user typed is escaped. Never touches the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+
+import ipywidgets as w
+
+from berdikari import reports, stats
+from berdikari.apps import charts
+from berdikari.apps import widgets as ui
+from berdikari.apps.facilitator import close_tree
+from berdikari.apps.staff import StaffSession, error_text, signin_form
+from berdikari.checklists import guide_url, load_all
+from berdikari.i18n import t
+from berdikari.routes import CATEGORIES
+
+ALL = "__all__"
+STUCK_SHOWN = 30
+
+
+@dataclass
+class ProgrammeState:
+    lang: str = "id"
+    view: str = "signin"
+    filters: stats.Filters = field(default_factory=stats.Filters)
+    dimension: str = "regency"
+    message: str = ""
+    error: str = ""
+
+
+def dimension_label(d: str, lang: str) -> str:
+    return {
+        "regency": t("Regency/city", lang),
+        "category": t("Product category", lang),
+        "organisation": t("Facilitator organisation", lang),
+        "facilitator": t("Facilitator", lang),
+        "month": t("Month", lang),
+    }[d]
+
+
+def headline_labels(lang: str) -> dict[str, str]:
+    return {
+        "enrolled": t("Enrolled", lang),
+        "assessed": t("Assessed", lang),
+        "verified": t("Verified", lang),
+        "meets_standard": t("Meet the standard now", lang),
+        "with_permit": t("With a permit", lang),
+        "permits": t("Permits obtained", lang),
+        "stuck": t("Stuck", lang),
+        "overdue_actions": t("Overdue actions", lang),
+        "submissions_waiting": t("Waiting for verification", lang),
+        "unassigned": t("Without a facilitator", lang),
+    }
+
+
+def headline_html(figures: dict[str, int], lang: str) -> str:
+    """The KPI cards; each number carries ``data-value`` for tests and the export check."""
+    labels = headline_labels(lang)
+    cards = "".join(
+        f'<div class="bdk-kpi bdk-kpi-{k.replace("_", "-")}" data-value="{int(v)}">'
+        f'<div class="bdk-kpi-number">{int(v)}</div><div>{escape(labels[k])}</div></div>'
+        for k, v in figures.items()
+        if k in labels
+    )
+    return f'<div class="bdk-kpis" style="display:flex;flex-wrap:wrap;gap:8px">{cards}</div>'
+
+
+def by_table_html(lines: list[dict], dimension: str, lang: str) -> str:
+    labels = headline_labels(lang)
+    if dimension == "month":
+        cols = [
+            ("key", t("Month", lang)),
+            ("enrolled", labels["enrolled"]),
+            ("meets_standard", t("Reached the standard", lang)),
+            ("permits", labels["permits"]),
+        ]
+    else:
+        cols = [("key", dimension_label(dimension, lang))] + [
+            (k, labels[k])
+            for k in ("enrolled", "assessed", "verified", "meets_standard", "with_permit", "stuck")
+        ]
+    return charts.table(cols, lines, "bdk-table bdk-by")
+
+
+def workload_html(lines: list[dict], lang: str) -> str:
+    cols = [
+        ("facilitator", t("Facilitator", lang)),
+        ("organisation", t("Organisation", lang)),
+        ("caseload", t("UMKM", lang)),
+        ("overdue_actions", t("Overdue actions", lang)),
+        ("submissions_waiting", t("Waiting for verification", lang)),
+        ("not_visited", t("No visit for 60 days", lang)),
+        ("meets_standard", t("Meet the standard now", lang)),
+        ("stuck", t("Stuck", lang)),
+    ]
+    return charts.table(cols, lines, "bdk-table bdk-workload")
+
+
+def gaps_html(gaps: list[tuple[str, int]], lang: str, guide_base: str = "/") -> str:
+    """The gaps most common across the programme, with the guide to improve for each."""
+    if not gaps:
+        return f"<p>{escape(t('No gaps recorded yet.', lang))}</p>"
+    items = {i.id: i for c in load_all().values() for i in c.items}
+    rows = []
+    for item_id, n in gaps:
+        item = items.get(item_id)
+        text = item.requirement.get(lang) if item else item_id
+        link = (
+            f' <a href="{escape(guide_url(item.guide, guide_base))}" target="_blank" '
+            f'rel="noopener">{escape(t("Guide", lang))}</a>'
+            if item
+            else ""
+        )
+        rows.append(
+            f'<li data-item="{escape(item_id)}" data-count="{int(n)}"><strong>{int(n)}</strong> '
+            f"UMKM · {escape(item_id)}: {escape(text)}{link}</li>"
+        )
+    return f'<ol class="bdk-common-gaps">{"".join(rows)}</ol>'
+
+
+def stuck_html(rows: list, lang: str) -> str:
+    lines = [
+        {
+            "code": r.code,
+            "name": r.name,
+            "regency": r.regency,
+            "facilitator": r.facilitator or "—",
+            "overdue": r.overdue_actions,
+            "days": "—" if r.days_since_visit is None else r.days_since_visit,
+            "readiness": "—" if r.readiness is None else f"{r.readiness}%",
+        }
+        for r in rows
+    ]
+    cols = [
+        ("code", t("Code", lang)),
+        ("name", t("Name", lang)),
+        ("regency", t("Regency/city", lang)),
+        ("facilitator", t("Facilitator", lang)),
+        ("overdue", t("Overdue actions", lang)),
+        ("days", t("Days since the last visit", lang)),
+        ("readiness", t("Readiness", lang)),
+    ]
+    return charts.table(cols, lines, "bdk-table bdk-stuck")
+
+
+class ProgrammeApp:
+    """Renders :class:`ProgrammeState` and handles the manager's actions."""
+
+    def __init__(self, state=None, session: StaffSession | None = None, store=None):
+        self.state = state or ProgrammeState()
+        self.session = session
+        self.store = store
+        self.header = ui.html("")
+        self.body = w.VBox(layout=ui.FULL)
+        self.root = w.VBox([self.header, self.body], layout=ui.FULL)
+        self.root.add_class("bdk-app")
+        self.root.add_class("bdk-programme")
+        self.exports = ui.html("", "bdk-exports")
+        if session is not None and self.state.view == "signin":
+            self.state.view = "overview"
+        self.render()
+
+    @property
+    def lang(self) -> str:
+        return self.state.lang
+
+    def svc(self):
+        return self.session.service()
+
+    def go(self, view: str, **changes) -> None:
+        for k, v in changes.items():
+            setattr(self.state, k, v)
+        self.state.view = view
+        self.render()
+
+    def render(self) -> None:
+        s = self.state
+        who = (
+            f'<div class="bdk-who">{escape(t("Signed in", s.lang))}: {escape(self.session.name)}</div>'
+            if self.session
+            else ""
+        )
+        self.header.value = (
+            f'<div class="bdk-nav"><a href="/">{escape(t("Berdikari guides", s.lang))}</a></div>'
+            f"<h1>{escape(t('Programme', s.lang))}</h1>{who}"
+        )
+        old = list(self.body.children)
+        children = []
+        if s.error:
+            children.append(ui.html(f'<p class="bdk-error">{escape(s.error)}</p>'))
+        if s.message:
+            children.append(ui.html(f'<p class="bdk-message">{escape(s.message)}</p>'))
+        s.error = s.message = ""
+        if self.session is None:
+            s.view = "signin"
+        try:
+            children.extend(getattr(self, f"view_{s.view}")())
+        except Exception as exc:  # noqa: BLE001  StoreError (e.g. account disabled)
+            children.append(ui.html(f'<p class="bdk-error">{escape(error_text(exc, s.lang))}</p>'))
+        self.body.children = children
+        for widget in old:
+            if widget is not self.exports:
+                close_tree(widget)
+
+    def view_signin(self) -> list:
+        def _in(session: StaffSession) -> None:
+            self.session = session
+            self.go("overview")
+
+        intro = ui.html(f"<p>{escape(t('Sign in with your manager account.', self.lang))}</p>")
+        return [intro, *signin_form(self.lang, "manager", _in, self.store)]
+
+    # --- the overview ------------------------------------------------------------------------------
+    def rows(self) -> list:
+        return stats.apply(self.svc().standing(), self.state.filters)
+
+    def _filters(self, everything: list) -> w.VBox:
+        lang, f = self.lang, self.state.filters
+        any_ = t("All", lang)
+        regencies = sorted({r.regency for r in everything})
+        orgs = sorted({r.organisation or stats.NONE for r in everything})
+        facilitators = sorted(
+            {(r.facilitator, r.facilitator_id) for r in everything if r.facilitator_id}
+        )
+
+        def dropdown(css, label, options, value):
+            d = w.Dropdown(
+                options=[(any_, ALL), *options],
+                value=value if value is not None else ALL,
+                description=label,
+                layout=ui.FULL,
+                style={"description_width": "initial"},
+            )
+            d.add_class(css)
+            return d
+
+        regency = dropdown(
+            "bdk-filter-regency",
+            t("Regency/city", lang),
+            [(x, x) for x in regencies],
+            f.regency,
+        )
+        category = dropdown(
+            "bdk-filter-category",
+            t("Product category", lang),
+            [(c.get(lang), k) for k, c in CATEGORIES.items()],
+            f.category,
+        )
+        org = dropdown(
+            "bdk-filter-organisation",
+            t("Facilitator organisation", lang),
+            [(x, x) for x in orgs],
+            f.organisation,
+        )
+        fac = dropdown(
+            "bdk-filter-facilitator",
+            t("Facilitator", lang),
+            [(n, i) for n, i in facilitators],
+            f.facilitator_id,
+        )
+
+        def _changed(_change):
+            def val(d):
+                return None if d.value == ALL else d.value
+
+            self.exports.value = ""
+            self.go(
+                "overview",
+                filters=stats.Filters(val(regency), val(category), val(org), val(fac)),
+            )
+
+        for d in (regency, category, org, fac):
+            d.observe(_changed, names="value")
+        box = w.VBox([regency, category, org, fac], layout=ui.FULL)
+        box.add_class("bdk-card")
+        box.add_class("bdk-filters")
+        return box
+
+    def view_overview(self) -> list:
+        lang, s = self.lang, self.state
+        everything = self.svc().standing()
+        rows = stats.apply(everything, s.filters)
+        figures = stats.headline(rows)
+        dim = w.ToggleButtons(
+            options=[(dimension_label(d, lang), d) for d in stats.DIMENSIONS],
+            value=s.dimension,
+            style={"button_width": "auto"},
+            layout=ui.FULL,
+        )
+        dim.add_class("bdk-dimension")
+        dim.observe(lambda ch: self.go("overview", dimension=ch["new"]), names="value")
+        question = t("How many UMKM meet the standard now, where, and who is stuck?", lang)
+        out: list = [
+            ui.html(f"<h2>{escape(question)}</h2>"),
+            self._filters(everything),
+            ui.html(headline_html(figures, lang), "bdk-headline"),
+            ui.html(
+                f'<p class="bdk-help">{escape(t("Meets the standard: the latest assessment verified by the facilitator passed (CPPB-IRT: level I or II).", lang))}</p>'
+            ),
+            dim,
+            ui.html(by_table_html(stats.by(rows, s.dimension), s.dimension, lang), "bdk-by-widget"),
+            ui.html(
+                f"<h3>{escape(t('Who is stuck', lang))}</h3>"
+                f'<p class="bdk-help">{escape(t("Not meeting the standard, with an overdue action or no visit for 60 days. Most overdue first.", lang))}</p>'
+                + stuck_html(stats.stuck(rows, STUCK_SHOWN), lang),
+                "bdk-stuck-widget",
+            ),
+            ui.html(
+                f"<h3>{escape(t('IRTP level', lang))}</h3>"
+                + charts.bars(stats.level_distribution(rows), "bdk-levels")
+                + f"<h3>{escape(t('Readiness', lang))}</h3>"
+                + charts.bars(stats.readiness_distribution(rows), "bdk-readiness"),
+                "bdk-distributions",
+            ),
+            ui.html(
+                f"<h3>{escape(t('Facilitator workload', lang))}</h3>"
+                + workload_html(stats.workload(rows), lang),
+                "bdk-workload-widget",
+            ),
+            ui.html(
+                f"<h3>{escape(t('Most common gaps', lang))}</h3>"
+                f'<p class="bdk-help">{escape(t("Where many UMKM fall short: improve that guide, or hold a training on it.", lang))}</p>'
+                + gaps_html(stats.common_gaps(rows), lang),
+                "bdk-gaps-widget",
+            ),
+            self._assign(everything),
+            self._export_box(),
+        ]
+        return out
+
+    # --- assign ------------------------------------------------------------------------------------
+    def _assign(self, everything: list) -> w.VBox:
+        lang = self.lang
+        try:
+            staff = [x for x in self.svc().staff(role="facilitator") if x.active]
+        except Exception:  # noqa: BLE001
+            staff = []
+        code = w.Text(placeholder=t("UMKM code, e.g. PKY-0001", lang), layout=ui.FULL)
+        code.add_class("bdk-assign-code")
+        who = w.Dropdown(
+            options=[(f"{x.name} ({x.organisation or '—'})", x.id) for x in staff],
+            layout=ui.FULL,
+        )
+        who.add_class("bdk-assign-facilitator")
+        status = ui.html("")
+        ids = {r.code.upper(): r for r in everything}
+
+        def _assign():
+            r = ids.get(code.value.strip().upper())
+            if r is None:
+                status.value = f'<p class="bdk-error">{escape(t("No UMKM with code {code}.", lang, code=code.value.strip()))}</p>'
+                return
+            if who.value is None:
+                status.value = (
+                    f'<p class="bdk-error">{escape(t("Choose a facilitator.", lang))}</p>'
+                )
+                return
+            try:
+                a = self.svc().assign(r.umkm_id, who.value)
+            except Exception as exc:  # noqa: BLE001
+                status.value = f'<p class="bdk-error">{escape(error_text(exc, lang))}</p>'
+                return
+            self.state.message = t(
+                "{code} is now with {name}.", lang, code=r.code, name=a.facilitator
+            )
+            self.render()
+
+        box = w.VBox(
+            [
+                ui.html(f"<h3>{escape(t('Assign or reassign a facilitator', lang))}</h3>"),
+                code,
+                who,
+                ui.button(t("Assign", lang), _assign, "bdk-primary", "bdk-assign"),
+                status,
+            ],
+            layout=ui.FULL,
+        )
+        box.add_class("bdk-card")
+        return box
+
+    # --- export -------------------------------------------------------------------------------------
+    def _export_box(self) -> w.VBox:
+        lang = self.lang
+        excel = ui.button(t("Export to Excel", lang), self.export_excel, "bdk-export-excel")
+        csv = ui.button(t("Export CSV", lang), self.export_csv, "bdk-export-csv")
+        box = w.VBox(
+            [
+                ui.html(
+                    f"<h3>{escape(t('Export', lang))}</h3>"
+                    f'<p class="bdk-help">{escape(t("With the filters above. One sheet each for UMKM, assessments, answers, actions, milestones and visits.", lang))}</p>'
+                ),
+                excel,
+                csv,
+                self.exports,
+            ],
+            layout=ui.FULL,
+        )
+        box.add_class("bdk-card")
+        return box
+
+    def _tables(self):
+        svc = self.svc()
+        rows = stats.apply(svc.standing(), self.state.filters)
+        return reports.export_tables(svc, self.state.filters, rows=rows), rows
+
+    def export_excel(self) -> None:
+        lang = self.lang
+        try:
+            tables, rows = self._tables()
+            data = reports.excel_bytes(tables, reports.summary_rows(rows, "regency"))
+        except Exception as exc:  # noqa: BLE001  ExportTooLarge, StoreError
+            self.exports.value = f'<p class="bdk-error">{escape(error_text(exc, lang))}</p>'
+            return
+        name = f"berdikari-program-{date.today().isoformat()}.xlsx"
+        self.exports.value = link(
+            t("Download {name}", lang, name=name),
+            name,
+            data,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "bdk-download-excel",
+        )
+
+    def export_csv(self) -> None:
+        lang = self.lang
+        try:
+            tables, _rows = self._tables()
+        except Exception as exc:  # noqa: BLE001
+            self.exports.value = f'<p class="bdk-error">{escape(error_text(exc, lang))}</p>'
+            return
+        links = []
+        stamp = date.today().isoformat()
+        for name in ("umkm", "assessments", "answers", "actions", "milestones", "visits"):
+            fname = f"berdikari-{name}-{stamp}.csv"
+            links.append(
+                link(
+                    t("Download {name}", lang, name=fname),
+                    fname,
+                    reports.csv_bytes(tables[name]),
+                    "text/csv",
+                    f"bdk-download-csv-{name}",
+                )
+            )
+        self.exports.value = "<br>".join(links)
+
+
+def link(label: str, filename: str, content: bytes, mime: str, css: str) -> str:
+    """A download link (a data URL) with a class tests can find."""
+    return (
+        f'<a class="bdk-download {escape(css)}" download="{escape(filename)}" '
+        f'href="{ui.data_url(content, mime)}">{escape(label)}</a>'
+    )
+
+
+def app(lang: str = "id") -> w.VBox:
+    """Build the programme app; the notebook displays what this returns."""
+    return ProgrammeApp(ProgrammeState(lang=lang)).root
