@@ -135,6 +135,14 @@ OPS = {
         {MG},
     ),
     "programme_overview": (None, lambda s, w, _: s.programme_overview(), {MG}),
+    "standing (a list: everyone, scoped)": (None, lambda s, w, _: s.standing(), set(ROLES)),
+    "my_umkm (a list: everyone, scoped)": (None, lambda s, w, _: s.my_umkm(), set(ROLES)),
+    "add_evidence": (
+        None,
+        lambda s, w, _: s.add_evidence(w.u1.id, "foto.png", b"\x89PNG\r\n\x1a\n0000"),
+        {FA},
+    ),
+    "evidence": (None, lambda s, w, _: s.evidence(w.u1.id), {OW, FA, MG}),
 }
 
 
@@ -167,9 +175,14 @@ def test_lists_are_scoped_to_the_role(world):
     assert [c.id for c in world.fa.my_umkm()] == [world.u1.id]
     assert [c.id for c in world.fb.my_umkm()] == [world.u2.id]
     assert {c.id for c in world.manager.my_umkm()} == {world.u1.id, world.u2.id}
-    for svc, seen in ((world.owner2, {world.u2.id}), (world.fa, {world.u1.id})):
+    for svc, seen in (
+        (world.owner2, {world.u2.id}),
+        (world.fa, {world.u1.id}),
+        (world.manager, {world.u1.id, world.u2.id}),
+    ):
         rows = svc.export_rows()
         assert {r["umkm_id"] for r in rows["umkm"]} == seen
+        assert {r.umkm_id for r in svc.standing()} == seen
 
 
 def test_facilitator_loses_access_when_reassigned(world):
