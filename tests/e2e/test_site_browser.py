@@ -33,14 +33,24 @@ def site_url(tmp_path_factory):
     server.server_close()
 
 
+_SETTLED = """() => {
+  const now = [...document.querySelectorAll('.md-search-result__link')].map(a => a.href).join();
+  const same = now !== '' && now === window.__bdkLastResults;
+  window.__bdkLastResults = now;
+  return same;
+}"""
+
+
 def _search(page, url: str, query: str):
     """Open ``url``, type ``query`` into Material's search, return the result links."""
     page.goto(url)
     page.keyboard.press("/")  # Material's shortcut opens the search box on any screen size
     box = page.locator("input.md-search__input")
-    box.fill(query)
+    box.press_sequentially(query, delay=30)  # key by key, as a person types
     results = page.locator(".md-search-result__item a.md-search-result__link")
     results.first.wait_for(state="visible")
+    # results re-render while typing: wait until the list stays the same for one poll
+    page.wait_for_function(_SETTLED, polling=500)
     return results
 
 
@@ -52,7 +62,7 @@ def test_search_in_indonesian_then_open_a_checklist(page, site_url):
     assert results.count() > 0
 
     results = _search(page, site_url, "CPPOB-IRTP-01.01")
-    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    hrefs = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
     target = next((h for h in hrefs if "daftar-periksa/cppob-irtp/" in h), None)
     assert target, hrefs
     page.locator(f'a.md-search-result__link[href="{target}"]').first.click()
@@ -107,3 +117,15 @@ def test_old_browser_without_resize_observer_asks_no_cdn(page, site_url):
     page.locator("a.md-footer__link--next").click()
     page.wait_for_load_state("networkidle")
     assert external_requests(page) == []
+
+
+def test_offline_site_searches_from_files(page, tmp_path):
+    """The offline build (npm's iframe-worker shim, served from the site) works from file://."""
+    dest = site.build(tmp_path / "offline", offline=True, strict=False)
+    page.goto((dest / "index.html").as_uri())
+    results = _search(page, (dest / "index.html").as_uri(), "kerupuk")
+    assert results.count() > 0
+    page.goto((dest / "referensi/daftar-periksa/cppob-irtp.html").as_uri())
+    assert page.locator("h3.bdk-item").count() == len(cl.load_all()["cppob-irtp"].items)
+    web = [u for u in page.requested_urls if u.startswith(("http:", "https:"))]
+    assert web == []
