@@ -373,8 +373,9 @@ def fill(
     start = today - timedelta(days=DAYS)
     rng = random.Random(seed)
     plans = _plans(seed)
-    with ThreadPoolExecutor(2) as pool:  # Argon2 is slow on purpose; two cores
-        pin_hashes = list(pool.map(hash_secret, [p.pin for p in plans]))
+    # Argon2 is slow on purpose: hash the PINs in threads while the rows are built.
+    pool = ThreadPoolExecutor(2)
+    pin_hashes = [pool.submit(hash_secret, p.pin) for p in plans]
     staff_hash = hash_secret(FACILITATOR_PASSWORD)
     manager_hash = hash_secret(MANAGER[2])
 
@@ -411,8 +412,10 @@ def fill(
         ]
         s.add_all([manager, *facs])
         s.flush()
-        for p, pin_hash in zip(plans, pin_hashes, strict=True):
-            _write_business(s, p, pin_hash, regions, facs, manager, start, today, rng)
+        umkms = [_write_business(s, p, regions, facs, manager, start, today, rng) for p in plans]
+        for u, pin_hash in zip(umkms, pin_hashes, strict=True):
+            u.pin_hash = pin_hash.result()
+        pool.shutdown()
         s.add(
             AuditLog(
                 actor_role="system",
@@ -437,7 +440,7 @@ def _counts(store: Store) -> dict[str, int]:
         }
 
 
-def _write_business(s, p: _Plan, pin_hash, regions, facs, manager, start, today, rng) -> None:
+def _write_business(s, p: _Plan, regions, facs, manager, start, today, rng) -> Umkm:
     enrolled = start + timedelta(days=p.enrolled)
     u = Umkm(
         code=p.code,
@@ -447,7 +450,7 @@ def _write_business(s, p: _Plan, pin_hash, regions, facs, manager, start, today,
         address=f"{rng.choice(STREETS)} No. {rng.randint(1, 120)}, {p.regency}",
         size=p.size,
         categories=[p.category],
-        pin_hash=pin_hash,
+        pin_hash=None,  # set from the hashing threads before commit
         failed_attempts=0,
         created_at=_at(enrolled, rng),
         updated_at=_at(enrolled, rng),
@@ -472,7 +475,6 @@ def _write_business(s, p: _Plan, pin_hash, regions, facs, manager, start, today,
     )
     s.add(first)
     if switch_day:
-        s.flush()
         s.add(
             Assignment(
                 umkm_id=u.id,
@@ -659,6 +661,7 @@ def _write_business(s, p: _Plan, pin_hash, regions, facs, manager, start, today,
                 created_at=_at(d, rng),
             )
         )
+    return u
 
 
 def _assessment_round(s, u, c, quality, rng, day, today, fac, final_round):
@@ -698,7 +701,6 @@ def _assessment_round(s, u, c, quality, rng, day, today, fac, final_round):
     verify_day = day + timedelta(days=rng.randint(3, 12))
     if status_draft or verify_day >= today or (final_round and rng.random() < 0.35):
         return (None if status_draft else owner_a.result), answers
-    s.flush()
     vat = _at(verify_day, rng)
     corrected = dict(answers)
     fixes = {}
@@ -717,7 +719,7 @@ def _assessment_round(s, u, c, quality, rng, day, today, fac, final_round):
         checklist_version=c.version,
         filled_by="facilitator",
         status="verified",
-        verifies_id=owner_a.id,
+        verifies=owner_a,
         created_by_id=fac.id,
         created_at=vat,
         updated_at=vat,

@@ -219,6 +219,7 @@ class Assessment(Base):
 
     answers: Mapped[list[Answer]] = relationship(order_by="Answer.id")
     verified_by: Mapped[Account | None] = relationship(foreign_keys=[verified_by_id])
+    verifies: Mapped[Assessment | None] = relationship(remote_side=[id], foreign_keys=[verifies_id])
 
 
 class Answer(Base):
