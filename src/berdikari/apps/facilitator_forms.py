@@ -20,7 +20,7 @@ from berdikari.checklists import load_all
 from berdikari.i18n import t
 from berdikari.scoring import ANSWERS
 from berdikari.store.errors import InvalidInput
-from berdikari.store.evidence import EVIDENCE_MAX_BYTES, check_evidence
+from berdikari.store.evidence import EVIDENCE_MAX_BYTES, sniff
 from berdikari.store.reference import VISIT_KINDS
 
 ACTION_ROWS = 3
@@ -110,6 +110,24 @@ def verify_form(app) -> list:
 
 
 # --- record a visit --------------------------------------------------------------------------------
+def file_problem(name: str, content: bytes, lang: str) -> str | None:
+    """Why an evidence file cannot be kept (too big, not JPEG/PNG/PDF by its bytes), or None.
+    The service layer checks the same again when it stores the file."""
+    if not content:
+        return t("{name} is empty.", lang, name=name)
+    if len(content) > EVIDENCE_MAX_BYTES:
+        return t(
+            "{name} is {size} MB; at most {mb} MB per file.",
+            lang,
+            name=name,
+            size=f"{len(content) / 1048576:.1f}",
+            mb=EVIDENCE_MAX_BYTES // 1048576,
+        )
+    if sniff(content) is None:
+        return t("{name} is not a JPEG or PNG photo or a PDF document.", lang, name=name)
+    return None
+
+
 def _item_ids(categories) -> list[str]:
     ids = []
     for c in load_all().values():
@@ -171,11 +189,11 @@ def visit_form(app) -> list:
     def _files_changed(_change):
         msgs = []
         for f in upload.value:
-            try:
-                check_evidence(f["name"], bytes(f["content"]))
+            problem = file_problem(f["name"], bytes(f["content"]), lang)
+            if problem is None:
                 msgs.append(f"✓ {escape(f['name'])}")
-            except InvalidInput as exc:
-                msgs.append(f'<span class="bdk-error">{escape(exc.message)}</span>')
+            else:
+                msgs.append(f'<span class="bdk-error">{escape(problem)}</span>')
         files_status.value = "<br>".join(msgs)
 
     upload.observe(_files_changed, names="value")
@@ -210,7 +228,9 @@ def visit_form(app) -> list:
             )
             files = [(f["name"], bytes(f["content"])) for f in upload.value]
             for name, content in files:
-                check_evidence(name, content)
+                problem = file_problem(name, content, lang)
+                if problem:
+                    raise InvalidInput("file", problem)
         except InvalidInput as exc:
             status.value = _error(exc.message)
             return

@@ -1,0 +1,146 @@
+"""The programme app built and driven in plain pytest on a real (in-memory SQLite) store."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from berdikari import stats
+from berdikari.apps.programme import ProgrammeApp
+from berdikari.apps.staff import StaffSession
+from berdikari.checklists import load
+from berdikari.store import open_store
+from berdikari.store.service import Service
+from tests.apps.staff_helpers import all_html, click, find, one
+from tests.apps.staff_seed import CPPOB, identity, seed
+
+
+@pytest.fixture
+def world():
+    store = open_store("sqlite://")
+    data = seed(store)
+    # A verifies u1 with the first item corrected to yes: u1 meets the standard (level I)
+    fa = Service(store, identity(store, "pendamping.a"))
+    fa.verify_assessment(data["submitted"], {load(CPPOB).items[0].id: ("yes", "dilihat")})
+    fa.add_milestone(data["u1"].id, "p-irt", "2026-11-01", "P-IRT 123")
+    yield store, data
+    store.close()
+
+
+def _app(store) -> ProgrammeApp:
+    return ProgrammeApp(session=StaffSession(store, identity(store, "manajer")))
+
+
+def _kpi(app, key: str) -> int:
+    html = all_html(app.root)
+    return int(re.search(rf'bdk-kpi-{key}" data-value="(\d+)"', html).group(1))
+
+
+def test_headline_and_regency_table_answer_who_meets_the_standard(world):
+    store, d = world
+    app = _app(store)
+    assert _kpi(app, "enrolled") == 3
+    assert _kpi(app, "assessed") == 1
+    assert _kpi(app, "verified") == 1
+    assert _kpi(app, "meets-standard") == 1
+    assert _kpi(app, "with-permit") == 1
+    by = all_html(one(app.root, "bdk-by-widget"))
+    assert "Palangka Raya" in by and "Kapuas" in by
+    # u2 and u3 were never visited and do not meet the standard: stuck
+    stuck = all_html(one(app.root, "bdk-stuck-widget"))
+    assert d["u2"].code in stuck and d["u3"].code in stuck and d["u1"].code not in stuck
+
+
+def test_filters_narrow_every_figure(world):
+    store, _d = world
+    app = _app(store)
+    one(app.root, "bdk-filter-regency").value = "Kapuas"
+    assert _kpi(app, "enrolled") == 2 and _kpi(app, "meets-standard") == 0
+
+
+def test_month_dimension_counts_permits_and_standard_reached(world):
+    store, _d = world
+    app = _app(store)
+    one(app.root, "bdk-dimension").value = "month"
+    html = all_html(one(app.root, "bdk-by-widget"))
+    assert "2026-11" in html
+
+
+def test_common_gaps_and_workload_show_escaped_text(world):
+    store, _d = world
+    app = _app(store)
+    html = all_html(app.root)
+    assert "Universitas &lt;Palangka&gt; Raya" in html and "<Palangka>" not in html
+    assert "Pendamping Ani" in all_html(one(app.root, "bdk-workload-widget"))
+
+
+def test_assign_and_reassign(world):
+    store, d = world
+    app = _app(store)
+    one(app.root, "bdk-assign-code").value = d["u3"].code.lower()
+    one(app.root, "bdk-assign-facilitator").value = d["fb"].id
+    click(app.root, "bdk-assign")
+    assert Service(store, identity(store, "manajer")).umkm(d["u3"].id).facilitator_id == d["fb"].id
+    one(app.root, "bdk-assign-code").value = "XXX-9999"
+    click(app.root, "bdk-assign")
+    assert "Tidak ada UMKM dengan kode XXX-9999" in all_html(app.root)
+
+
+def test_excel_export_matches_the_screen_with_filters(world):
+    store, _d = world
+    app = _app(store)
+    one(app.root, "bdk-filter-regency").value = "Palangka Raya"
+    click(app.root, "bdk-export-excel")
+    href = re.search(r'href="data:[^;]+;base64,([^"]+)"', app.exports.value).group(1)
+    wb = load_workbook(io.BytesIO(base64.b64decode(href)))
+    assert wb.sheetnames == [
+        "Ringkasan",
+        "UMKM",
+        "Penilaian",
+        "Jawaban",
+        "Tindakan",
+        "Capaian",
+        "Kunjungan",
+    ]
+    umkm = list(wb["UMKM"].iter_rows(values_only=True))
+    head = umkm[0]
+    assert len(umkm) - 1 == _kpi(app, "enrolled") == 1
+    meets = sum(1 for r in umkm[1:] if r[head.index("meets_standard")])
+    assert meets == _kpi(app, "meets-standard")
+    summary = list(wb["Ringkasan"].iter_rows(values_only=True))
+    total = dict(zip(summary[0], summary[1], strict=True))
+    assert total["enrolled"] == 1 and total["meets_standard"] == 1
+    # the owner's name with HTML is a plain cell value
+    assert "<script>" in umkm[1][head.index("name")]
+
+
+def test_csv_export_gives_one_file_per_table(world):
+    store, _d = world
+    app = _app(store)
+    click(app.root, "bdk-export-csv")
+    assert app.exports.value.count("download=") == 6
+
+
+def test_a_facilitator_cannot_use_the_programme_app(world):
+    store, _d = world
+    app = ProgrammeApp(store=store)
+    one(app.root, "bdk-staff-user").value = "pendamping.a"
+    one(app.root, "bdk-staff-password").value = "rahasia-pendamping-1"
+    click(app.root, "bdk-staff-signin")
+    assert app.session is None and "untuk pengelola program" in all_html(app.root)
+    assert not find(app.root, "bdk-kpis")
+
+
+def test_stuck_rule():
+    class R:
+        meets_standard = False
+        overdue_actions = 0
+        days_since_visit = 10
+
+    assert not stats.is_stuck(R())
+    R.days_since_visit = None
+    assert stats.is_stuck(R())
