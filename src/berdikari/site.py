@@ -145,8 +145,13 @@ def _level_table(c: cl.Checklist, lang: str) -> list[str]:
     ]
 
 
-def render_checklist(c: cl.Checklist, lang: str = "id") -> str:
-    """The reference page (and printable form) of one checklist."""
+def render_checklist(
+    c: cl.Checklist, lang: str = "id", guide_titles: dict[str, str] | None = None
+) -> str:
+    """The reference page (and printable form) of one checklist.
+
+    ``guide_titles`` (item guide link → heading text, see :func:`guide_titles`) names each guide
+    link; without it the link reads "Guide"."""
     page = checklist_page(c.id, lang)
     regs_page = REGULATIONS_PAGE[lang]
     blank = "________________________"
@@ -210,7 +215,7 @@ def render_checklist(c: cl.Checklist, lang: str = "id") -> str:
         if lang != "en":
             out += [f'<p class="bdk-en" lang="en" {_NOT_INDEXED}>{_e(section.title.en)}</p>', ""]
         for item in section.items:
-            out += _render_item(c, item, lang, page)
+            out += _render_item(c, item, lang, page, (guide_titles or {}).get(item.guide))
 
     out += [
         '<div class="bdk-print-only bdk-signatures" data-search-exclude="true" markdown>',
@@ -223,7 +228,9 @@ def render_checklist(c: cl.Checklist, lang: str = "id") -> str:
     return "\n".join(out)
 
 
-def _render_item(c: cl.Checklist, item: cl.Item, lang: str, page: str) -> list[str]:
+def _render_item(
+    c: cl.Checklist, item: cl.Item, lang: str, page: str, guide_title: str | None
+) -> list[str]:
     reg = c.regulation(item.cites.regulation)
     reg_link = _rel(f"{REGULATIONS_PAGE[lang]}#{regulation_anchor(reg)}", page)
     guide_link = _rel(item.guide, page)
@@ -265,7 +272,7 @@ def _render_item(c: cl.Checklist, item: cl.Item, lang: str, page: str) -> list[s
         ":   " + _e(item.evidence.get(lang)) + _en(item.evidence.en, lang),
         "",
         t("How to meet it", lang),
-        f":   [{t('Guide', lang)}]({guide_link}) {guide_note}".rstrip(),
+        f":   [{_e(guide_title) if guide_title else t('Guide', lang)}]({guide_link}) {guide_note}".rstrip(),
         "",
     ]
     out += _uncertain(item.uncertain, lang)
@@ -479,14 +486,44 @@ def on_config(config):
     return config
 
 
-def generated_pages(checklists: dict[str, cl.Checklist]) -> dict[str, str]:
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def guide_titles(checklists: dict[str, cl.Checklist], docs_dir: Path) -> dict[str, str]:
+    """Each item's ``guide`` link → the text of the heading it points to (the H1 for a page)."""
+    wanted = {item.guide for c in checklists.values() for item in c.items}
+    out: dict[str, str] = {}
+    for page in {link.partition("#")[0] for link in wanted}:
+        path = Path(docs_dir) / page
+        if not path.is_file():
+            continue
+        in_code = False
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.lstrip().startswith(("```", "~~~")):
+                in_code = not in_code
+                continue
+            m = None if in_code else _HEADING.match(line)
+            if not m:
+                continue
+            text = _MD_LINK.sub(r"\1", re.sub(r"\s*\{[^}]*\}\s*$", "", m.group(2))).strip()
+            if m.group(1) == "#":
+                out.setdefault(page, text)
+            for anchor in _line_anchors(line):
+                out.setdefault(f"{page}#{anchor}", text)
+    return {link: out[link] for link in wanted if link in out}
+
+
+def generated_pages(
+    checklists: dict[str, cl.Checklist], docs_dir: Path | None = None
+) -> dict[str, str]:
     """Every generated page: path under guides/ → Markdown."""
+    titles = guide_titles(checklists, docs_dir) if docs_dir else {}
     pages: dict[str, str] = {}
     for lang in LANGS:
         pages[f"{REFERENCE_DIR[lang]}/index.md"] = render_index(checklists, lang)
         pages[REGULATIONS_PAGE[lang]] = render_regulations(checklists, lang)
         for c in checklists.values():
-            pages[checklist_page(c.id, lang)] = render_checklist(c, lang)
+            pages[checklist_page(c.id, lang)] = render_checklist(c, lang, titles)
     return pages
 
 
@@ -495,7 +532,7 @@ def on_files(files, config):
     from mkdocs.structure.files import File
 
     checklists = _state["checklists"]
-    for src_uri, content in generated_pages(checklists).items():
+    for src_uri, content in generated_pages(checklists, Path(config.docs_dir)).items():
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(
                 f"guides/{src_uri} is generated from checklists/; delete the hand-written file"
