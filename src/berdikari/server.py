@@ -217,26 +217,21 @@ def serve(options: ServeOptions) -> None:
 
 
 def prepare_demo_database(database_url: str | None, echo=print) -> None:
-    """Create or migrate the database, then load the demo data if it holds no UMKM (make run).
-
-    The demo data comes from ``berdikari.demo.fill(store)`` (the demo helper's module); without
-    it the database is served empty and the message says so.
-    """
+    """Create or migrate the database, then load the demo data if it holds no UMKM (make run)."""
     if database_url:
         os.environ["BERDIKARI_DATABASE_URL"] = database_url
     settings().data_dir.mkdir(parents=True, exist_ok=True)
+    from berdikari import demo
     from berdikari.store import open_store
     from berdikari.store.auth import system_identity
     from berdikari.store.service import Service
 
     store = open_store(database_url)  # creates the schema or migrates it to the latest version
-    if Service(store, system_identity()).my_umkm():
-        echo("Database has data: demo data not loaded again.")
-        return
     try:
-        from berdikari import demo
-    except ImportError:
-        echo("No demo data available (berdikari.demo is missing): the database stays empty.")
-        return
-    demo.fill(store)
-    echo("Demo data loaded: see DEMO.md for the demo sign-ins.")
+        if Service(store, system_identity()).my_umkm():
+            echo("The database holds data: the demo is not loaded again (DEMO.md has sign-ins).")
+            return
+        summary = demo.fill(store)
+    finally:
+        store.close()
+    echo(demo.sign_ins_text(summary.sign_ins))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from typer.testing import CliRunner
 
 from berdikari import server
@@ -73,13 +71,14 @@ def test_given_site_dir_without_index_is_refused(tmp_path):
         server.prepare_site(server.ServeOptions(site_dir=tmp_path, build_site=False))
 
 
-def test_prepare_demo_database_creates_the_schema(tmp_path, monkeypatch):
+def test_prepare_demo_database_loads_the_demo_once(tmp_path, monkeypatch):
     monkeypatch.setenv("BERDIKARI_DATA_DIR", str(tmp_path))
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     messages: list[str] = []
     server.prepare_demo_database(url, echo=messages.append)
-    assert Path(tmp_path / "demo.db").exists()
-    assert messages and ("Demo data" in messages[0] or "No demo data" in messages[0])
+    assert "Demo sign-ins" in messages[0]
+    server.prepare_demo_database(url, echo=messages.append)
+    assert "not loaded again" in messages[1]
 
 
 def test_cli_serve_and_demo_run_are_documented():
