@@ -108,6 +108,7 @@ OPS = {
         {FA, MG},
     ),
     "reset_owner_pin": (None, lambda s, w, _: s.reset_owner_pin(w.u1.id), {FA, MG}),
+    "set_owner_pin": (None, lambda s, w, _: s.set_owner_pin(w.u1.id, "246810"), {FA, MG}),
     "assignments": (None, lambda s, w, _: s.assignments(w.u1.id), {FA, MG}),
     "audit_log (one UMKM)": (None, lambda s, w, _: s.audit_log(w.u1.id), {FA, MG}),
     "audit_log (all)": (None, lambda s, w, _: s.audit_log(), {MG}),

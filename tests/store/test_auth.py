@@ -129,3 +129,19 @@ def test_production_hasher_is_argon2id_with_rfc9106_low_memory_parameters():
     assert auth._verify(h, "123456") and not auth._verify(h, "123457")
     pins = {auth.new_pin() for _ in range(50)}
     assert all(len(p) == 6 and p.isdigit() for p in pins) and len(pins) > 40
+
+
+@pytest.mark.parametrize("pin", ["12345a", "abcdef", "12 456", "1234567", "٢٣٤٥٦٧"])
+def test_a_pin_with_letters_is_not_set_and_the_old_pin_still_works(world, pin):
+    with pytest.raises(InvalidInput) as e:
+        world.fa.set_owner_pin(world.u1.id, pin)
+    assert e.value.field == "pin" and "exactly 6 digits (0-9)" in e.value.message
+    assert pin not in e.value.message
+    assert sign_in_owner(world.store, world.u1.code, world.pin1).umkm_id == world.u1.id
+
+
+def test_a_pin_agreed_with_the_owner_replaces_the_old_one(world):
+    world.fa.set_owner_pin(world.u1.id, "024680")
+    assert sign_in_owner(world.store, world.u1.code, "024680").umkm_id == world.u1.id
+    with pytest.raises(AuthError):
+        sign_in_owner(world.store, world.u1.code, world.pin1)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from berdikari.checklists import PRODUCT_CATEGORIES
 from berdikari.store.access import ALL_SEEING, Guarded
-from berdikari.store.auth import check_password, hash_secret, new_pin
+from berdikari.store.auth import check_password, check_pin, hash_secret, new_pin
 from berdikari.store.errors import Conflict, InvalidInput, NotFound
 from berdikari.store.models import (
     Account,
@@ -302,6 +302,15 @@ class AdminOps(Guarded):
             u.pin_hash, u.failed_attempts, u.locked_until = hashed, 0, None
             self._audit(s, "pin-reset", "umkm", u.id, u.id)
         return pin
+
+    def set_owner_pin(self, umkm_id: int, pin: str) -> None:
+        """Set a PIN the facilitator agreed with the owner (assigned facilitator or manager):
+        exactly 6 digits. Also lifts a lockout. The PIN is hashed; never stored in clear."""
+        hashed = hash_secret(check_pin(pin))
+        with self.store.write() as s:
+            u = self._umkm(s, umkm_id, roles=("facilitator", *ALL_SEEING))
+            u.pin_hash, u.failed_attempts, u.locked_until = hashed, 0, None
+            self._audit(s, "pin-set", "umkm", u.id, u.id)
 
     def umkm_id_for_code(self, code: str) -> int:
         """The id of the UMKM with this code, if the identity may see it."""

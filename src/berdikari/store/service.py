@@ -49,6 +49,7 @@ Facilitator app:
     add_milestone(umkm_id, kind, achieved_on, number=None, product_id=None, note=None)   F M
     update_umkm(umkm_id, **fields), add_product(umkm_id, name, category)    F M
     reset_owner_pin(umkm_id) -> str  (shown once)               F M
+    set_owner_pin(umkm_id, pin)  (exactly 6 digits 0-9)          F M
     assignments(umkm_id) -> list[AssignmentView]                F M
     audit_log(umkm_id=None, limit=200) -> list[dict]            F (one assigned UMKM) M
 
