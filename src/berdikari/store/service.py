@@ -11,6 +11,7 @@ Usage::
     from berdikari.store.service import Service, AccessDenied, InvalidInput
 
     store = open_store()                      # BERDIKARI_DATABASE_URL; migrates on first use
+    # open_store(url, lockout=LockoutPolicy(max_failures=5, minutes=15)) are the defaults
     me = sign_in_owner(store, "PKY-0001", "123456")
     svc = Service(store, me)
 
@@ -57,7 +58,7 @@ Managers (and CLI):
     add_umkm(name, owner_name, regency, categories, size='mikro', owner_phone=None,
              address=None, nib=None) -> (UmkmView, pin)          M
     add_staff(username, name, role, password, organisation_id=None, phone=None, email=None)
-    add_organisation(name, kind) -> id, organisations(), staff(role=None),
+    add_organisation(name, kind) -> id, organisations() (F M), staff(role=None),
     set_staff_active(account_id, active), staff_id_for_username(username)       M
     assign(umkm_id, facilitator_id) -> AssignmentView                           M
     programme_overview() -> dict                                                M
