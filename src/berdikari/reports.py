@@ -57,7 +57,7 @@ def export_tables(
     if rows is None:
         rows = stats.apply(svc.standing(), filters)
     keep = {r.umkm_id for r in rows}
-    raw = svc.export_rows()
+    raw = svc.export_rows(sorted(keep))
     out: dict[str, list[dict]] = {}
     by_id = {u["umkm_id"]: u for u in raw["umkm"]}
     out["umkm"] = [
@@ -127,10 +127,11 @@ def excel_bytes(tables: dict[str, list[dict]], summary: list[dict] | None = None
         for row in rows:
             cells = []
             for col in columns:
-                cell = WriteOnlyCell(ws, value=_cell(row.get(col)))
-                if isinstance(cell.value, str) and cell.data_type == "f":
-                    cell.data_type = "s"
-                cells.append(cell)
+                value = _cell(row.get(col))
+                if isinstance(value, str) and value.startswith("="):
+                    value = WriteOnlyCell(ws, value=value)
+                    value.data_type = "s"  # text, never a formula
+                cells.append(value)
             ws.append(cells)
     buf = io.BytesIO()
     wb.save(buf)

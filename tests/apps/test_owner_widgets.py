@@ -265,7 +265,48 @@ def test_signed_in_session_saves_each_answer_and_shows_saved():
     box.choices.value = "no"
     assert saved == [(CPPOB, item.id, "no", None)]
     assert "Tersimpan" in box.status.value
-    assert "Tersimpan" in app.saved.value and "Toko &lt;Ibu&gt;" in app.saved.value
+    assert "Semua jawaban tersimpan" in app.saved.value and "Toko &lt;Ibu&gt;" in app.saved.value
+    # signing out forgets the identity and the answers on this phone
+    app.sign_out.click()
+    assert not app.session.signed_in and app.state.answers == {} and app.state.view == "welcome"
+    assert app.sign_out.layout.display == "none"
+
+
+def test_failed_save_says_so_keeps_the_saved_answer_and_retries_on_the_same_choice():
+    from berdikari.store.errors import Conflict
+
+    item = load(CPPOB).items[0]
+    calls = []
+
+    class FlakySession:
+        signed_in = True
+        display_name = "Toko"
+        category = "pangan-olahan"
+
+        def open_checklist(self, checklist_id):
+            from berdikari.apps.session import Loaded
+
+            return Loaded(answers={item.id: "yes"})
+
+        def save_answer(self, checklist_id, item_id, value, note):
+            calls.append(value)
+            if len(calls) == 1:
+                raise Conflict("another save collided; nothing was saved")
+            return True
+
+    app = OwnerApp(OwnerState(view="start", category="pangan-olahan"), session=FlakySession())
+    _click(_find(app, f"bdk-checklist-{CPPOB}")[0])
+    app.go("section", section_id="A")
+    box = _find(app, ui.item_class(item.id))[0]
+    box.choices.value = "no"
+    assert calls == ["no"]
+    assert "Belum tersimpan" in box.status.value and "collided" in box.status.value
+    assert box.choices.value == "yes" and app.state.answers[CPPOB][item.id] == "yes"
+    assert "belum tersimpan" in app.saved.value
+    box.choices.value = "no"  # the same choice again retries
+    assert calls == ["no", "no"]
+    assert app.state.answers[CPPOB][item.id] == "no"
+    assert "Tersimpan" in box.status.value and "Semua jawaban tersimpan" in app.saved.value
 
 
 def test_section_progress_and_answers_file_follow_each_answer():

@@ -44,7 +44,8 @@ class OwnerState:
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
     message: str = ""
     error: str = ""
-    last_saved: str = ""
+    save_ok: bool | None = None
+    """Signed in: True when the last answer was saved, False when it was not, None before any."""
 
     def answers_for(self, checklist_id: str) -> dict[str, str]:
         return self.answers.setdefault(checklist_id, {})
@@ -125,8 +126,11 @@ class OwnerApp:
         self.lang_switch.observe(self._on_lang, names="value")
         self.header = ui.html("")
         self.saved = ui.html("", "bdk-saved-indicator")
+        self.sign_out = ui.button(t("Sign out", self.state.lang), self._sign_out, "bdk-signout")
         self.body = w.VBox(layout=ui.FULL)
-        self.root = w.VBox([self.header, self.lang_switch, self.saved, self.body], layout=ui.FULL)
+        self.root = w.VBox(
+            [self.header, self.lang_switch, self.saved, self.sign_out, self.body], layout=ui.FULL
+        )
         self.root.add_class("bdk-app")
         self.render()
 
@@ -164,6 +168,7 @@ class OwnerApp:
             f'<a href="/">{escape(t("Berdikari guides", s.lang))}</a></div>'
             f"<h1>{escape(t('Self-assessment', s.lang))}</h1>"
         )
+        self.sign_out.description = t("Sign out", s.lang)
         self._render_saved()
         view = getattr(self, f"view_{s.view}")
         old = list(self.body.children)
@@ -183,15 +188,25 @@ class OwnerApp:
     def _render_saved(self) -> None:
         if self.session.signed_in:
             who = escape(self.session.display_name or "")
-            saved = (
-                f' · <span class="bdk-saved">✓ {escape(t("Saved", self.lang))} '
-                f"{escape(self.state.last_saved)}</span>"
-                if self.state.last_saved
-                else ""
-            )
-            self.saved.value = f"<div>{escape(t('Signed in', self.lang))}: {who}{saved}</div>"
+            saved = ""
+            if self.state.save_ok:
+                saved = (
+                    f'<div class="bdk-saved">✓ {escape(t("All answers saved", self.lang))}</div>'
+                )
+            elif self.state.save_ok is False:
+                saved = f'<div class="bdk-error">{escape(t("An answer is not saved yet", self.lang))}</div>'
+            self.saved.value = f"<div>{escape(t('Signed in', self.lang))}: {who}</div>{saved}"
+            self.sign_out.layout.display = None
         else:
             self.saved.value = ""
+            self.sign_out.layout.display = "none"
+
+    def _sign_out(self) -> None:
+        """Forget the identity and every answer in this page (a shared phone stays private)."""
+        self.session = AnonymousSession()
+        lang = self.state.lang
+        self.state = OwnerState(lang=lang)
+        self.go("welcome")
 
     # --- views ------------------------------------------------------------------------------------
     def view_welcome(self) -> list:
@@ -529,21 +544,32 @@ class OwnerApp:
         if value is None:
             return
         cid = self.state.checklist_id
-        self.state.answers_for(cid)[item_id] = value
+        answers = self.state.answers_for(cid)
+        previous = answers.get(item_id)
+        answers[item_id] = value
+        if not self._save(cid, item_id):
+            # Not saved: show the answer that is saved, so choosing again retries the save.
+            if previous is None:
+                answers.pop(item_id, None)
+            else:
+                answers[item_id] = previous
+            box = self.questions.get(item_id)
+            if box is not None:
+                ui.reset_choice(box, previous)
         self._refresh_live(cid)
-        self._save(cid, item_id)
 
     def on_note(self, item_id: str, text: str) -> None:
         cid = self.state.checklist_id
         self.state.notes_for(cid)[item_id] = text.strip()[:500]
         self._refresh_live(cid)
         if item_id in self.state.answers_for(cid):
-            self._save(cid, item_id)
+            self._save(cid, item_id)  # a failed note stays on screen and goes with the next save
 
-    def _save(self, checklist_id: str, item_id: str) -> None:
+    def _save(self, checklist_id: str, item_id: str) -> bool:
+        """Save one answer when signed in; False when the save failed (the owner is told)."""
         box = self.questions.get(item_id)
         if not self.session.signed_in:
-            return
+            return True
         if box is not None:
             ui.set_status(box, "saving", self.lang)
         value = self.state.answers_for(checklist_id)[item_id]
@@ -559,13 +585,14 @@ class OwnerApp:
                     self.lang,
                     t("Not saved: {why}. Choose the answer again to retry.", self.lang, why=why),
                 )
-            return
-        from datetime import datetime
-
-        self.state.last_saved = datetime.now().strftime("%H:%M:%S")
+            self.state.save_ok = False
+            self._render_saved()
+            return False
+        self.state.save_ok = True
         if box is not None:
             ui.set_status(box, "saved", self.lang)
         self._render_saved()
+        return True
 
     def view_check(self) -> list:
         lang, c, s = self.lang, self.checklist, self.state

@@ -120,7 +120,7 @@ def question(
     status = html("", "bdk-status")
 
     def _answer(change):
-        if change["new"] != change["old"]:
+        if change["new"] != change["old"] and not getattr(box, "quiet", False):
             on_answer(item.id, change["new"])
 
     def _note(change):
@@ -137,6 +137,15 @@ def question(
     box.note_box = note_box
     box.status = status
     return box
+
+
+def reset_choice(box: w.VBox, value: str | None) -> None:
+    """Show ``value`` in a question without calling back (after a failed save)."""
+    box.quiet = True
+    try:
+        box.choices.value = value
+    finally:
+        box.quiet = False
 
 
 def set_status(box: w.VBox, kind: str, lang: str, message: str = "") -> None:
