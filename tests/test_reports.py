@@ -87,6 +87,9 @@ def test_filters_apply_to_every_sheet(world):
     tables = reports.export_tables(svc, stats.Filters(regency="Kapuas"))
     assert {r["umkm_id"] for r in tables["umkm"]} == {d["u2"].id, d["u3"].id}
     assert tables["assessments"] == [] and tables["actions"] == [] and tables["visits"] == []
+    only_u1 = svc.export_rows([d["u1"].id])
+    assert {r["umkm_id"] for t in only_u1.values() for r in t} == {d["u1"].id}
+    assert only_u1["visits"][0]["met_with"] == "Ibu <Sari>"
 
 
 def test_export_is_scoped_to_the_callers_role(world):

@@ -24,11 +24,14 @@ TABLES = ("umkm", "assessments", "answers", "actions", "milestones", "visits")
 
 
 class ExportOps(Guarded):
-    def export_rows(self) -> dict[str, list[dict]]:
+    def export_rows(self, umkm_ids: list[int] | None = None) -> dict[str, list[dict]]:
         """``{table: [row, ...]}`` for the tables in ``TABLES``, limited to what the identity
-        may see."""
+        may see (and, with ``umkm_ids``, to those UMKM: the programme export's filters)."""
         with self.store.read() as s:
             ids = list(s.execute(self._visible_umkm_ids(s)).scalars())
+            if umkm_ids is not None:
+                wanted = set(umkm_ids)
+                ids = [i for i in ids if i in wanted]
             regions = {r.id: r for r in s.execute(select(Region)).scalars()}
             facilitator = {
                 a.umkm_id: a.facilitator.name
@@ -148,6 +151,7 @@ class ExportOps(Guarded):
                         "facilitator": v.facilitator.name,
                         "visited_on": v.visited_on,
                         "kind": v.kind,
+                        "met_with": v.met_with,
                         "summary": v.summary,
                     }
                 )
