@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from berdikari import checklists as cl
 from berdikari import site
+from berdikari import site_pages as pages
 from berdikari.cli import app
 from berdikari.config import ROOT
 
@@ -62,16 +63,16 @@ def test_checklist_page_shows_item_details(built):
     c = cl.load_all()["cppob-irtp"]
     page = (built / "referensi/daftar-periksa/cppob-irtp/index.html").read_text("utf-8")
     item = c.items[0]
-    assert f'id="{site.item_anchor(item.id)}"' in page
-    assert site.item_anchor("CPPOB-IRTP-01.01") == "cppob-irtp-01.01"
+    assert f'id="{pages.item_anchor(item.id)}"' in page
+    assert pages.item_anchor("CPPOB-IRTP-01.01") == "cppob-irtp-01.01"
     for text in (item.question.id, item.question.en, item.requirement.id, item.evidence.id):
-        assert site._e(text) in page
+        assert pages._e(text) in page
     assert c.regulation(item.cites.regulation).number in page
-    assert site._e(item.cites.clause) in page
+    assert pages._e(item.cites.clause) in page
     # the level table comes from scoring.IRTP_LEVEL_TABLE and the audit frequencies
     assert "Pemeriksaan diri" in page and "setiap dua bulan" in page and "setiap hari" in page
     # uncertain notes are shown
-    assert "Belum pasti" in page and site._e(item.uncertain) in page
+    assert "Belum pasti" in page and pages._e(item.uncertain) in page
     # the guide link resolves to the page and anchor the item names
     assert 'href="../../../panduan/cppob-irtp/a-lokasi/#lingkungan"' in page
     # the paper form: header fields, answer boxes, notes, signatures (print-only)
@@ -93,8 +94,8 @@ def test_english_checklist_page_and_regulation_index(built):
     for checklist in checklists.values():
         for item in checklist.items:
             reg = checklist.regulation(item.cites.regulation)
-            assert f'id="{site.regulation_anchor(reg)}"' in regs
-            assert f"#{site.item_anchor(item.id)}" in regs, item.id
+            assert f'id="{pages.regulation_anchor(reg)}"' in regs
+            assert f"#{pages.item_anchor(item.id)}" in regs, item.id
 
 
 def test_print_stylesheet_hides_navigation_and_shows_the_form(built):
@@ -256,9 +257,9 @@ def test_invalid_checklist_stops_the_build_with_its_location(tmp_path):
 
 def test_backlink_box_goes_right_under_the_target_heading(fixture_dirs):
     c = cl.load_file(FIXTURES / "checklists" / "contoh-irtp.yaml", FIXTURES / "guides")
-    targets = site.backlink_targets({c.id: c})["panduan/contoh.md"]
+    targets = pages.backlink_targets({c.id: c})["panduan/contoh.md"]
     md = (FIXTURES / "guides/panduan/contoh.md").read_text("utf-8")
-    out = site.inject_backlinks(md, "panduan/contoh.md", targets).split("\n")
+    out = pages.inject_backlinks(md, "panduan/contoh.md", targets).split("\n")
     i = out.index("## Air bersih { #air }")
     assert out[i + 2] == '!!! abstract "Butir daftar periksa"'
     assert "../referensi/daftar-periksa/contoh-irtp.md#contoh-01.02" in out[i + 4]
@@ -268,12 +269,12 @@ def test_backlink_box_goes_right_under_the_target_heading(fixture_dirs):
 
 def test_backlinks_skip_code_blocks_and_fall_back_to_the_title(fixture_dirs):
     c = cl.load_file(FIXTURES / "checklists" / "contoh-irtp.yaml", FIXTURES / "guides")
-    targets = site.backlink_targets({c.id: c})["panduan/contoh.md"]
+    targets = pages.backlink_targets({c.id: c})["panduan/contoh.md"]
     md = "# Contoh\n\n```\n## Air bersih { #air }\n```\n\n## Air bersih { #air }\n"
-    out = site.inject_backlinks(md, "panduan/contoh.md", {"air": targets["air"]}).split("\n")
+    out = pages.inject_backlinks(md, "panduan/contoh.md", {"air": targets["air"]}).split("\n")
     assert out[3] == "## Air bersih { #air }" and out[4] == "```"  # untouched inside the fence
     assert out.index('!!! abstract "Butir daftar periksa"') == out.index("```", 4) + 4
-    page_level = site.inject_backlinks(
+    page_level = pages.inject_backlinks(
         "# Contoh\n\nTeks.\n", "panduan/contoh.md", {None: targets["air"]}
     )
     assert page_level.split("\n")[2] == '!!! abstract "Butir daftar periksa"'

@@ -10,6 +10,7 @@ import pytest
 
 from berdikari import checklists as cl
 from berdikari import site
+from berdikari import site_pages as pages
 
 from .conftest import external_requests
 
@@ -72,7 +73,7 @@ def test_search_in_indonesian_then_open_a_checklist(page, site_url):
     headings = page.locator("h3.bdk-item")
     assert headings.count() == len(c.items)
     assert headings.first.inner_text().startswith(c.items[0].id)
-    assert page.locator(f'[id="{site.item_anchor(c.items[0].id)}"]').is_visible()
+    assert page.locator(f'[id="{pages.item_anchor(c.items[0].id)}"]').is_visible()
     # the paper form stays out of the screen view
     assert not page.locator(".bdk-answer").first.is_visible()
     assert external_requests(page) == []
