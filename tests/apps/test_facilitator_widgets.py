@@ -199,3 +199,14 @@ def test_a_manager_cannot_use_the_facilitator_app(world):
     click(app.root, "bdk-staff-signin")
     assert app.session is None
     assert "untuk pendamping" in all_html(app.root)
+
+
+def test_owner_side_action_plan_is_escaped_and_marks_overdue(world):
+    from berdikari.apps import widgets as ui
+
+    store, d = world
+    fa = Service(store, identity(store, "pendamping.a"))
+    fa.add_action(d["u1"].id, "<script>x()</script> label", date.today() - timedelta(days=1))
+    box = ui.action_plan(Service(store, system_identity()).actions(d["u1"].id), "id")
+    assert "&lt;script&gt;x()&lt;/script&gt; label" in box.value and "<script>" not in box.value
+    assert "lewat tenggat" in box.value

@@ -265,3 +265,26 @@ def whatsapp_link(text: str, lang: str) -> w.HTML:
         f'<a class="bdk-whatsapp" href="{escape(whatsapp_url(text))}" target="_blank" '
         f'rel="noopener">{escape(t("Share on WhatsApp", lang))}</a>'
     )
+
+
+def action_plan(actions: list, lang: str, today=None) -> w.HTML:
+    """The action plan a facilitator set (``ActionView`` list, open first), for the owner's app:
+    what to do, for which checklist item, by when; overdue ones marked. Titles are escaped."""
+    from datetime import date
+
+    today = today or date.today()
+    open_ = [a for a in actions if a.status in ("open", "in-progress")]
+    if not open_:
+        return html(f"<p>{escape(t('No open actions.', lang))}</p>", "bdk-owner-actions")
+    rows = []
+    for a in open_:
+        due = a.due_date.isoformat() if a.due_date else t("no due date", lang)
+        late = f" <strong>({escape(t('overdue', lang))})</strong>" if a.overdue(today) else ""
+        item = f" <small>[{escape(a.item_id)}]</small>" if a.item_id else ""
+        rows.append(
+            f'<li class="bdk-owner-action">{escape(a.title)}{item} — '
+            f"{escape(t('due', lang))} {escape(due)}{late}</li>"
+        )
+    return html(
+        f"<h3>{escape(t('Action plan', lang))}</h3><ol>{''.join(rows)}</ol>", "bdk-owner-actions"
+    )
