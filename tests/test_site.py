@@ -317,3 +317,12 @@ def test_cli_offline_archive(tmp_path):
     assert "unpkg.com" not in page
     assert '<script src="../../assets/javascripts/iframe-worker/shim.js"' in page
     assert "postMessage" in shim  # the npm package's shim, not an empty placeholder
+
+
+def test_a_regulation_is_named_once_however_its_number_is_written(fixture_dirs):
+    c = cl.load_file(FIXTURES / "checklists" / "contoh-irtp.yaml", FIXTURES / "guides")
+    reg = c.regulations[0]
+    with_year = reg.model_copy(update={"number": f"{reg.number} Tahun {reg.year}"})
+    assert pages.regulation_anchor(with_year) == pages.regulation_anchor(reg)
+    assert pages._reg_name(with_year, "id") == f"{reg.number} Tahun {reg.year}"
+    assert pages._reg_name(with_year, "en") == f"{reg.number} of {reg.year}"

@@ -46,8 +46,14 @@ def checklist_page(checklist_id: str, lang: str = "id") -> str:
     return f"{REFERENCE_DIR[lang]}/{checklist_id}.md"
 
 
+def _bare_number(reg: cl.Regulation) -> str:
+    """The number without a trailing "Tahun <year>" (some files write the year in it too)."""
+    return re.sub(rf"\s+(Tahun|of)\s+{reg.year}\s*$", "", reg.number.strip())
+
+
 def regulation_anchor(reg: cl.Regulation) -> str:
-    return slugify(f"{reg.number} {reg.year}", "-")
+    """One anchor per regulation on the index, however a checklist spells its number."""
+    return slugify(f"{_bare_number(reg)} {reg.year}", "-")
 
 
 def _rel(target: str, from_page: str) -> str:
@@ -59,7 +65,7 @@ def _rel(target: str, from_page: str) -> str:
 
 def _reg_name(reg: cl.Regulation, lang: str) -> str:
     """How a regulation is named on the pages: its number and year."""
-    return t("{number} of {year}", lang, number=_e(reg.number), year=reg.year)
+    return t("{number} of {year}", lang, number=_e(_bare_number(reg)), year=reg.year)
 
 
 def _date(d, lang: str) -> str:
