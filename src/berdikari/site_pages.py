@@ -99,7 +99,12 @@ def _en(text: str, lang: str) -> str:
 def _uncertain(note: str | None, lang: str, indent: str = "") -> list[str]:
     if not note:
         return []
-    title = t("Not yet confirmed (note in English)", lang)
+    # the notes are written in English: the Indonesian title says so
+    title = (
+        t("Not yet confirmed", lang)
+        if lang == "en"
+        else t("Not yet confirmed (note in English)", lang)
+    )
     return [
         f'{indent}!!! warning "{title}"',
         "",
