@@ -312,6 +312,7 @@ def test_cli_offline_archive(tmp_path):
         assert "berdikari/search/search_index.js" in names  # search without a server
         assert f"berdikari/{site.IFRAME_WORKER_SITE_PATH}" in names
         assert "berdikari/referensi/daftar-periksa/cppob-irtp.html" in names
+        assert not [n for n in names if n.endswith(".map")]  # developers' files stay out
         page = z.read("berdikari/referensi/daftar-periksa/cppob-irtp.html").decode()
         shim = z.read(f"berdikari/{site.IFRAME_WORKER_SITE_PATH}").decode()
     assert "unpkg.com" not in page

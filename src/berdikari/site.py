@@ -199,17 +199,23 @@ def build(dest: Path, offline: bool = False, strict: bool = True) -> Path:
     return dest
 
 
-def build_offline_archive(out_dir: Path) -> Path:
+def _archived(rel: Path) -> bool:
+    """Files the offline zip leaves out: source maps (for developers' tools only) and the JSON
+    search index (from file:// the site reads ``search_index.js``). The zip travels by phone."""
+    return rel.suffix != ".map" and rel.as_posix() != "search/search_index.json"
+
+
+def build_offline_archive(out_dir: Path, strict: bool = True) -> Path:
     """Build the offline site (works from file://) and zip it; return the zip's path."""
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     archive = out_dir / "berdikari-offline.zip"
     with tempfile.TemporaryDirectory(prefix="bdk-site-") as tmp:
-        site = build(Path(tmp) / "berdikari", offline=True)
+        site = build(Path(tmp) / "berdikari", offline=True, strict=strict)
         partial = archive.with_suffix(".zip.part")
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted(site.rglob("*")):
-                if f.is_file():
+                if f.is_file() and _archived(f.relative_to(site)):
                     z.write(f, Path("berdikari") / f.relative_to(site))
         partial.replace(archive)
     return archive

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+import zipfile
 
 import pytest
 
@@ -120,10 +121,13 @@ def test_old_browser_without_resize_observer_asks_no_cdn(page, site_url):
     assert external_requests(page) == []
 
 
-def test_offline_site_searches_from_files(page, tmp_path):
-    """The offline build (npm's iframe-worker shim, served from the site) works from file://."""
-    dest = site.build(tmp_path / "offline", offline=True, strict=False)
-    page.goto((dest / "index.html").as_uri())
+def test_offline_archive_searches_from_files(page, tmp_path):
+    """The offline zip, unpacked as a phone would: search (npm's iframe-worker shim, served from
+    the site) and the checklist pages work from file://."""
+    archive = site.build_offline_archive(tmp_path, strict=False)
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(tmp_path / "unpacked")
+    dest = tmp_path / "unpacked" / "berdikari"
     results = _search(page, (dest / "index.html").as_uri(), "kerupuk")
     assert results.count() > 0
     page.goto((dest / "referensi/daftar-periksa/cppob-irtp.html").as_uri())
