@@ -212,8 +212,7 @@ class ProgrammeApp:
             children.append(ui.html(f'<p class="bdk-error">{escape(error_text(exc, s.lang))}</p>'))
         self.body.children = children
         for widget in old:
-            if widget is not self.exports:
-                close_tree(widget)
+            close_tree(widget)
 
     def view_signin(self) -> list:
         def _in(session: StaffSession) -> None:
@@ -276,7 +275,6 @@ class ProgrammeApp:
             def val(d):
                 return None if d.value == ALL else d.value
 
-            self.exports.value = ""
             self.go(
                 "overview",
                 filters=stats.Filters(val(regency), val(category), val(org), val(fac)),
@@ -394,6 +392,7 @@ class ProgrammeApp:
     # --- export -------------------------------------------------------------------------------------
     def _export_box(self) -> w.VBox:
         lang = self.lang
+        self.exports = ui.html("", "bdk-exports")  # a fresh one per render (old ones are closed)
         excel = ui.button(t("Export to Excel", lang), self.export_excel, "bdk-export-excel")
         csv = ui.button(t("Export CSV", lang), self.export_csv, "bdk-export-csv")
         box = w.VBox(
