@@ -90,6 +90,7 @@ def test_english_checklist_page_and_regulation_index(built):
     en = (built / "en/reference/checklists/cppob-irtp/index.html").read_text("utf-8")
     assert c.items[0].question.en.replace("'", "&#x27;") in en
     assert "Yes</span>" in en and "Not applicable" in en
+    assert 'href="../../../../referensi/daftar-periksa/cppob-irtp/" hreflang="id"' in en
     regs = (built / "referensi/regulasi/index.html").read_text("utf-8")
     for checklist in checklists.values():
         for item in checklist.items:

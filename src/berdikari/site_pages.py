@@ -140,6 +140,13 @@ def _level_table(c: cl.Checklist, lang: str) -> list[str]:
     ]
 
 
+def _other_language(checklist_id: str, lang: str) -> str:
+    """A link to the same checklist in the other language, named in that language."""
+    other, name = ("id", "Bahasa Indonesia") if lang == "en" else ("en", "English")
+    link = _rel(checklist_page(checklist_id, other), checklist_page(checklist_id, lang))
+    return f'[{name}]({link}){{ hreflang="{other}" lang="{other}" }}'
+
+
 def render_checklist(
     c: cl.Checklist, lang: str = "id", guide_titles: dict[str, str] | None = None
 ) -> str:
@@ -171,6 +178,8 @@ def render_checklist(
         _e(c.summary.get(lang)) + _en(c.summary.en, lang),
         "",
         '<div class="bdk-screen-only" markdown>',
+        "",
+        _other_language(c.id, lang),
         "",
         f'!!! tip "{t("Print this page as a paper form", lang)}"',
         "",
