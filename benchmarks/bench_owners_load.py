@@ -106,7 +106,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bdk-owners-"))
     os.environ.setdefault("BERDIKARI_DATA_DIR", str(tmp))
     print(f"owners load: {os.cpu_count()} cores, sizes {sizes}, linger {args.linger:.0f}s")
-    print(f"berdikari serve options: {extra or 'defaults (pool 2, cap 24, cull 45 s / 10 s)'}")
+    print(f"berdikari serve options: {extra or 'defaults (pool 2, cap 24, cull 40 s / 10 s)'}")
     header = (
         f"{'server':<12}{'N':>4}{'complete':>9}{'blank':>6}{'busy':>5}"
         f"{'widget med':>11}{'p95':>7}{'CPU-s/visit':>12}{'(server)':>9}{'RSS MB':>8}{'USS MB':>8}"

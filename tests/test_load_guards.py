@@ -2,12 +2,14 @@
 
 Real ``berdikari serve`` processes on 127.0.0.1 with small limits (one or two kernels, culling
 after a few seconds), so each path shows in seconds. Waits are bounded polls, never timings.
+The servers serve only the owner app (the other apps' preheated kernels would fill tiny caps).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import urllib.parse
 import urllib.request
 import uuid
@@ -17,6 +19,7 @@ import pytest
 from berdikari.busy import busy_page
 from tests.serve_helpers import (
     APP,
+    ROOT,
     comm_info_request,
     free_port,
     get_page,
@@ -37,9 +40,12 @@ def start(tmp_path):
 
     def _start(*extra: str, notebooks=None):
         port = free_port()
-        env = {"BERDIKARI_DATA_DIR": str(tmp_path)}
-        if notebooks is not None:
-            env["BERDIKARI_NOTEBOOKS_DIR"] = str(notebooks)
+        if notebooks is None:
+            # only the owner app: other apps' preheated kernels would count against tiny caps
+            notebooks = tmp_path / "owner-only"
+            notebooks.mkdir(exist_ok=True)
+            shutil.copy(ROOT / "notebooks" / "penilaian-mandiri.ipynb", notebooks)
+        env = {"BERDIKARI_DATA_DIR": str(tmp_path), "BERDIKARI_NOTEBOOKS_DIR": str(notebooks)}
         cm = running(
             serve_args(port, f"sqlite:///{tmp_path / 'b.db'}", site, *extra),
             port,
@@ -81,6 +87,7 @@ def test_preheated_pool_refills_after_the_cap_and_culling_frees_a_kernel(start):
         "--max-kernels", "1", "--pool-size", "1",
         "--cull-idle-seconds", "3", "--cull-interval-seconds", "1",
     )  # fmt: skip
+    assert wait_for(lambda: "is filled with 1 kernel" in server.log_text(), timeout=90)
     first = get_page(server.base + APP)
     assert first.has_app
     # the pool cannot refill under the cap, so the next visit is told to wait

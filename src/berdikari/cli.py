@@ -194,7 +194,7 @@ def serve_cmd(
     ] = None,
     cull_idle_seconds: Annotated[
         int | None,
-        typer.Option("--cull-idle-seconds", help="Shut a kernel no page uses after (default 45)"),
+        typer.Option("--cull-idle-seconds", help="Shut a kernel no page uses after (default 40)"),
     ] = None,
     cull_interval_seconds: Annotated[
         int | None,

@@ -21,6 +21,8 @@ This module must never hold app logic, touch the database or render pages.
 
 from __future__ import annotations
 
+import asyncio
+
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
@@ -60,6 +62,16 @@ class CappedKernelManager(AsyncMappingKernelManager):
         finally:
             self._starting -= 1
             self._start_refill_loop()
+
+    async def cull_kernels(self):
+        """Check every kernel at once: shut down one by one, 20 kernels took 20 s or more."""
+        await asyncio.gather(*(self._cull_one(k) for k in list(self._kernels)))
+
+    async def _cull_one(self, kernel_id: str) -> None:
+        try:
+            await self.cull_kernel_if_idle(kernel_id)
+        except Exception:  # noqa: BLE001  one kernel's trouble must not stop the others
+            self.log.exception("Culling kernel %s failed", kernel_id)
 
     async def cull_kernel_if_idle(self, kernel_id: str):
         kernel = self._kernels.get(kernel_id)

@@ -46,8 +46,9 @@ class ServeOptions:
     pool_sizes: dict[str, int] = field(default_factory=lambda: {OWNER_APP: 2})
     default_pool_size: int = 1
     max_kernels: int = 24
-    # A page closed or never connected loses its kernel within cull_idle + cull_interval < 60 s.
-    cull_idle_seconds: int = 45
+    # A page closed or never connected loses its kernel within cull_idle + cull_interval (+ a
+    # second or two to stop it) < 60 s.
+    cull_idle_seconds: int = 40
     cull_interval_seconds: int = 10
     render_timeout_seconds: float = 60
 
