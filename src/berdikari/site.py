@@ -82,6 +82,7 @@ def _expand_nav(nav: list, placeholder: str, pages: list[str]) -> bool:
 def on_config(config):
     checklists = _load(Path(config.docs_dir))
     _state["checklists"] = checklists
+    _state["backlinks"] = backlink_targets(checklists)
     if config.nav:
         for lang in LANGS:
             pages = [checklist_page(cid, lang) for cid in checklists]
@@ -103,13 +104,16 @@ def on_files(files, config):
     for polyfill in config.extra.get("polyfills") or []:
         url = str(polyfill)
         if "iframe-worker" in url and "://" not in url and files.get_file_from_path(url) is None:
-            shim = fetch_iframe_worker()
+            try:
+                shim = fetch_iframe_worker()
+            except SiteBuildError as exc:
+                raise PluginError(str(exc)) from exc
             files.append(File.generated(config, url, content=shim.read_bytes()))
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
-    targets = backlink_targets(_state["checklists"]).get(page.file.src_uri)
+    targets = _state["backlinks"].get(page.file.src_uri)
     return inject_backlinks(markdown, page.file.src_uri, targets or {})
 
 
