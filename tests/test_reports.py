@@ -81,6 +81,19 @@ def test_excel_has_a_sheet_per_table_and_typed_text_stays_text(world):
     assert summary[1][summary[0].index("meets_standard")] == 1
 
 
+def test_excel_answers_are_those_of_the_current_assessments(world):
+    store, d, _v = world
+    svc = Service(store, identity(store, "manajer"))
+    rows = svc.standing()
+    tables = reports.export_tables(svc, rows=rows)
+    [u1] = [r for r in rows if r.umkm_id == d["u1"].id]
+    [verified] = [a for a in tables["assessments"] if a["counts"]]
+    assert u1.current == (verified["assessment_id"],)
+    slim = reports.current_answers_only(tables, rows)
+    assert {a["assessment_id"] for a in slim["answers"]} == {verified["assessment_id"]}
+    assert len(tables["answers"]) == 2 * len(slim["answers"])  # the original is in the CSV
+
+
 def test_filters_apply_to_every_sheet(world):
     store, d, _v = world
     svc = Service(store, identity(store, "manajer"))

@@ -99,6 +99,14 @@ def export_tables(
     return out
 
 
+def current_answers_only(tables: dict[str, list[dict]], rows: list) -> dict[str, list[dict]]:
+    """The tables with ``answers`` limited to each UMKM's current assessments (the latest
+    verified, else submitted, per checklist): what Excel gets, so that a large programme fits a
+    workbook. The CSV export and :func:`berdikari.data.frames` keep every answer."""
+    current = {aid for r in rows for aid in r.current}
+    return tables | {"answers": [a for a in tables["answers"] if a["assessment_id"] in current]}
+
+
 def summary_rows(svc_rows: list, dimension: str = "regency") -> list[dict]:
     """The summary sheet: the headline for all, then one line per ``dimension`` value."""
     return [{"key": "TOTAL"} | stats.headline(svc_rows)] + stats.by(svc_rows, dimension)

@@ -13,7 +13,7 @@ layer, which re-checks it. Every text a user typed is escaped. Never touches the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from html import escape
 
 import ipywidgets as w
@@ -169,6 +169,9 @@ class ProgrammeApp:
         self.root.add_class("bdk-app")
         self.root.add_class("bdk-programme")
         self.exports = ui.html("", "bdk-exports")
+        self._standing: list | None = None
+        self._read_at = ""
+        self._staff: list = []
         if session is not None and self.state.view == "signin":
             self.state.view = "overview"
         self.render()
@@ -223,8 +226,17 @@ class ProgrammeApp:
         return [intro, *signin_form(self.lang, "manager", _in, self.store)]
 
     # --- the overview ------------------------------------------------------------------------------
-    def rows(self) -> list:
-        return stats.apply(self.svc().standing(), self.state.filters)
+    def standing(self, svc) -> list:
+        """Every UMKM's standing, read once and reused while the manager filters and switches
+        tables (5,000 UMKM take a few seconds); *Refresh* and an assignment read it again."""
+        if self._standing is None:
+            self._standing = svc.standing()
+            self._read_at = datetime.now().strftime("%H:%M")
+        return self._standing
+
+    def refresh(self) -> None:
+        self._standing = None
+        self.render()
 
     def _filters(self, everything: list) -> w.VBox:
         lang, f = self.lang, self.state.filters
@@ -289,7 +301,10 @@ class ProgrammeApp:
 
     def view_overview(self) -> list:
         lang, s = self.lang, self.state
-        everything = self.svc().standing()
+        svc = self.svc()
+        # a manager-only call on every render: a disabled account or a changed role stops here
+        self._staff = [x for x in svc.staff(role="facilitator") if x.active]
+        everything = self.standing(svc)
         rows = stats.apply(everything, s.filters)
         figures = stats.headline(rows)
         dim = w.ToggleButtons(
@@ -305,6 +320,11 @@ class ProgrammeApp:
             ui.html(f"<h2>{escape(question)}</h2>"),
             self._filters(everything),
             ui.html(headline_html(figures, lang), "bdk-headline"),
+            ui.button(
+                t("Refresh figures (read at {time})", lang, time=self._read_at),
+                self.refresh,
+                "bdk-refresh",
+            ),
             ui.html(
                 f'<p class="bdk-help">{escape(t("Meets the standard: the latest assessment verified by the facilitator passed (CPPB-IRT: level I or II).", lang))}</p>'
             ),
@@ -342,10 +362,7 @@ class ProgrammeApp:
     # --- assign ------------------------------------------------------------------------------------
     def _assign(self, everything: list) -> w.VBox:
         lang = self.lang
-        try:
-            staff = [x for x in self.svc().staff(role="facilitator") if x.active]
-        except Exception:  # noqa: BLE001
-            staff = []
+        staff = self._staff
         code = w.Text(placeholder=t("UMKM code, e.g. PKY-0001", lang), layout=ui.FULL)
         code.add_class("bdk-assign-code")
         who = w.Dropdown(
@@ -374,7 +391,7 @@ class ProgrammeApp:
             self.state.message = t(
                 "{code} is now with {name}.", lang, code=r.code, name=a.facilitator
             )
-            self.render()
+            self.refresh()
 
         box = w.VBox(
             [
@@ -412,14 +429,17 @@ class ProgrammeApp:
 
     def _tables(self):
         svc = self.svc()
-        rows = stats.apply(svc.standing(), self.state.filters)
+        # the figures on screen, so that the workbook holds exactly what the manager sees
+        rows = stats.apply(self.standing(svc), self.state.filters)
         return reports.export_tables(svc, self.state.filters, rows=rows), rows
 
     def export_excel(self) -> None:
         lang = self.lang
         try:
             tables, rows = self._tables()
-            data = reports.excel_bytes(tables, reports.summary_rows(rows, "regency"))
+            data = reports.excel_bytes(
+                reports.current_answers_only(tables, rows), reports.summary_rows(rows, "regency")
+            )
         except Exception as exc:  # noqa: BLE001  ExportTooLarge, StoreError
             self.exports.value = f'<p class="bdk-error">{escape(error_text(exc, lang))}</p>'
             return

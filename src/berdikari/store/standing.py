@@ -69,6 +69,9 @@ class StandingView:
     submissions_waiting: int
     gaps: tuple[str, ...]
     """Item IDs not met in the current assessments (verified first, else submitted)."""
+    current: tuple[int, ...] = ()
+    """The current assessment of each checklist: the latest verified, else the latest
+    submitted."""
 
 
 def _chunks(ids: list[int]):
@@ -236,6 +239,7 @@ class StandingOps(Guarded):
                     days_since_visit=(now - lv).days if lv else None,
                     submissions_waiting=waiting[u.id],
                     gaps=tuple(gaps),
+                    current=tuple(aid for _c, aid in sorted(by_umkm.get(u.id, []))),
                 )
             )
         return out
