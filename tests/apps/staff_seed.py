@@ -6,6 +6,8 @@ the tests can prove it is shown as text.
 
 from __future__ import annotations
 
+import pytest
+
 from berdikari.checklists import load
 from berdikari.store.auth import Identity, sign_in_owner, system_identity
 from berdikari.store.service import Service
@@ -69,3 +71,16 @@ def identity(store, username: str) -> Identity:
     from berdikari.store.auth import sign_in_staff
 
     return sign_in_staff(store, username, PASSWORD)
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing(monkeypatch):
+    """Argon2id with small costs while seeding and signing in (the format and code path are the
+    production ones; the store tests check the real parameters). Import it into a test module."""
+    from argon2 import PasswordHasher
+
+    from berdikari.store import auth
+
+    monkeypatch.setattr(
+        auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )

@@ -14,7 +14,7 @@ from berdikari.store import open_store
 from berdikari.store.auth import system_identity
 from berdikari.store.service import Service
 from tests.apps.staff_helpers import all_html, click, find, one
-from tests.apps.staff_seed import CPPOB, EVIL_NAME, EVIL_NOTE, identity, seed
+from tests.apps.staff_seed import CPPOB, EVIL_NAME, EVIL_NOTE, cheap_hashing, identity, seed  # noqa: F401
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

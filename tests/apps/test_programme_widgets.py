@@ -16,7 +16,7 @@ from berdikari.checklists import load
 from berdikari.store import open_store
 from berdikari.store.service import Service
 from tests.apps.staff_helpers import all_html, click, find, one
-from tests.apps.staff_seed import CPPOB, identity, seed
+from tests.apps.staff_seed import CPPOB, cheap_hashing, identity, seed  # noqa: F401
 
 
 @pytest.fixture

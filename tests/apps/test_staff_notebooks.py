@@ -15,7 +15,7 @@ import pytest
 from berdikari.apps import session as owner_session
 from berdikari.config import settings
 from berdikari.store import open_store
-from tests.apps.staff_seed import PASSWORD, seed
+from tests.apps.staff_seed import PASSWORD, cheap_hashing, seed  # noqa: F401
 
 APPS = {
     "pendamping.ipynb": "berdikari.apps.facilitator",
