@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs (tests and the demo server):
-# chromium (browser tests), postgresql (the PostgreSQL test server), nginx (two-instance setup).
+# chromium (browser tests), postgresql (the PostgreSQL test server), nginx (two-instance setup),
+# fonts-dejavu-core (the font of the PDF visit report).
 # Idempotent: installs only what is missing. Needs root or sudo.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+# the Unicode font embedded in the printable visit report (berdikari.reports)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${missing[*]}"
 SUDO=""
