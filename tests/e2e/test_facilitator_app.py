@@ -55,11 +55,14 @@ def test_facilitator_verifies_and_records_a_visit_with_an_action(server, page):
     assert EVIL_NAME in _case(page, u1.code).inner_text()
     assert page.locator(".bdk-case script").count() == 0
     assert page.locator(".bdk-case b").count() == 0
+    # a facilitator's phone: nothing wider than the 360 px screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     # verify the submitted self-assessment: agree with every answer
     _case(page, u1.code).locator("button.bdk-open-case").click()
     page.locator(f"button.bdk-verify-{server['submitted']}").click()
     page.locator("button.bdk-verify-save").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.locator(".bdk-app img").count() == 0  # the owner's note held an <img>
     page.locator("button.bdk-verify-save").click()
     page.get_by_text("Terverifikasi dengan 0 koreksi", exact=False).wait_for()
