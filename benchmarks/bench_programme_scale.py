@@ -255,10 +255,8 @@ def main() -> None:
 
         def excel():
             part = stats.apply(rows, filters)
-            tables = reports.export_tables(svc, filters, rows=part)
-            return reports.excel_bytes(
-                reports.current_answers_only(tables, part), reports.summary_rows(part)
-            )
+            tables = reports.export_tables(svc, filters, part, current_answers=True)
+            return reports.excel_bytes(tables, reports.summary_rows(part))
 
         t_xlsx, data = median_time(excel, max(1, repeats // 2))
         figures = stats.headline(rows)

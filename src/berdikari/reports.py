@@ -46,18 +46,24 @@ def _cell(value):
 
 
 def export_tables(
-    svc, filters: stats.Filters | None = None, rows: list | None = None
+    svc,
+    filters: stats.Filters | None = None,
+    rows: list | None = None,
+    current_answers: bool = False,
 ) -> dict[str, list[dict]]:
     """Every table the service's identity may see, limited to the UMKM ``filters`` keep.
 
     ``umkm`` carries each UMKM's standing (meets the standard, since when, level, readiness,
     permits, actions, visits); ``assessments`` say per row whether the programme counts it and
     whether it meets the standard. ``rows``: the filtered standing, if the caller has it.
+    With ``current_answers`` the answers are those of each UMKM's current assessments only
+    (what Excel gets, so that a large programme fits a workbook); by default every answer.
     """
     if rows is None:
         rows = stats.apply(svc.standing(), filters)
     keep = {r.umkm_id for r in rows}
-    raw = svc.export_rows(sorted(keep))
+    current = sorted({aid for r in rows for aid in r.current}) if current_answers else None
+    raw = svc.export_rows(sorted(keep), answers_of=current)
     out: dict[str, list[dict]] = {}
     by_id = {u["umkm_id"]: u for u in raw["umkm"]}
     out["umkm"] = [

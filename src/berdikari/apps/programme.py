@@ -427,19 +427,18 @@ class ProgrammeApp:
         box.add_class("bdk-card")
         return box
 
-    def _tables(self):
+    def _tables(self, current_answers: bool = False):
         svc = self.svc()
         # the figures on screen, so that the workbook holds exactly what the manager sees
         rows = stats.apply(self.standing(svc), self.state.filters)
-        return reports.export_tables(svc, self.state.filters, rows=rows), rows
+        tables = reports.export_tables(svc, self.state.filters, rows, current_answers)
+        return tables, rows
 
     def export_excel(self) -> None:
         lang = self.lang
         try:
-            tables, rows = self._tables()
-            data = reports.excel_bytes(
-                reports.current_answers_only(tables, rows), reports.summary_rows(rows, "regency")
-            )
+            tables, rows = self._tables(current_answers=True)
+            data = reports.excel_bytes(tables, reports.summary_rows(rows, "regency"))
         except Exception as exc:  # noqa: BLE001  ExportTooLarge, StoreError
             self.exports.value = f'<p class="bdk-error">{escape(error_text(exc, lang))}</p>'
             return

@@ -24,9 +24,12 @@ TABLES = ("umkm", "assessments", "answers", "actions", "milestones", "visits")
 
 
 class ExportOps(Guarded):
-    def export_rows(self, umkm_ids: list[int] | None = None) -> dict[str, list[dict]]:
+    def export_rows(
+        self, umkm_ids: list[int] | None = None, answers_of: list[int] | None = None
+    ) -> dict[str, list[dict]]:
         """``{table: [row, ...]}`` for the tables in ``TABLES``, limited to what the identity
-        may see (and, with ``umkm_ids``, to those UMKM: the programme export's filters)."""
+        may see (and, with ``umkm_ids``, to those UMKM: the programme export's filters; with
+        ``answers_of``, the answers table holds only those assessments' answers)."""
         with self.store.read() as s:
             ids = list(s.execute(self._visible_umkm_ids(s)).scalars())
             if umkm_ids is not None:
@@ -88,12 +91,15 @@ class ExportOps(Guarded):
                         "passed": res.get("passed"),
                     }
                 )
-            for x, umkm_id in s.execute(
+            answers_q = (
                 select(Answer, Assessment.umkm_id)
                 .join(Assessment, Answer.assessment_id == Assessment.id)
                 .where(Assessment.umkm_id.in_(ids))
                 .order_by(Answer.id)
-            ):
+            )
+            if answers_of is not None:
+                answers_q = answers_q.where(Answer.assessment_id.in_(list(answers_of)))
+            for x, umkm_id in s.execute(answers_q):
                 out["answers"].append(
                     {
                         "assessment_id": x.assessment_id,
