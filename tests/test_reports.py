@@ -27,6 +27,7 @@ def world():
     fa.verify_assessment(d["submitted"], {load(CPPOB).items[0].id: ("yes", "=HYPERLINK(1)")})
     v = fa.record_visit(d["u1"].id, date.today(), "Temuan <b>lantai</b>", met_with="Ibu <Sari>")
     fa.add_action(d["u1"].id, "=cmd|' /C calc'!A0", date(2030, 1, 1), load(CPPOB).items[1].id)
+    fa.add_milestone(d["u1"].id, "halal", date.today(), "ID62110000123456789")
     yield store, d, v
     store.close()
 
@@ -93,6 +94,17 @@ def test_excel_answers_are_those_of_the_current_assessments(world):
     assert {a["assessment_id"] for a in slim["answers"]} == {verified["assessment_id"]}
     assert len(tables["answers"]) == 2 * len(slim["answers"])  # the original is in the CSV
     assert slim["answers"] == reports.current_answers_only(tables, rows)["answers"]
+
+
+def test_declared_columns_match_the_rows_and_empty_tables_keep_their_header(world):
+    store, _d, _v = world
+    tables = reports.export_tables(Service(store, identity(store, "manajer")))
+    for name, rows in tables.items():
+        assert rows, name
+        assert tuple(rows[0]) == reports.COLUMNS[name], name
+    wb = load_workbook(io.BytesIO(reports.excel_bytes({"actions": []})))
+    assert next(wb["Tindakan"].iter_rows(values_only=True)) == reports.COLUMNS["actions"]
+    assert reports.csv_bytes([], "visits").decode("utf-8-sig").startswith("visit_id,umkm_id")
 
 
 def test_filters_apply_to_every_sheet(world):

@@ -42,13 +42,12 @@ def frames(identity: Identity, store=None) -> dict[str, pd.DataFrame]:
     ``assessments`` (with ``counts`` and ``meets_standard`` per assessment), ``answers``,
     ``actions``, ``milestones`` and ``visits``. Raises ``AccessDenied`` for a disabled account."""
     from berdikari.apps.session import open_default_store
-    from berdikari.reports import export_tables
+    from berdikari.reports import COLUMNS, export_tables
     from berdikari.store.service import Service
 
     svc = Service(store if store is not None else open_default_store(), identity)
     tables = export_tables(svc)
-    return {name: pd.DataFrame(rows, columns=_columns(rows)) for name, rows in tables.items()}
-
-
-def _columns(rows: list[dict]) -> list[str] | None:
-    return list(rows[0]) if rows else None
+    return {
+        name: pd.DataFrame(rows, columns=list(rows[0]) if rows else list(COLUMNS[name]))
+        for name, rows in tables.items()
+    }

@@ -28,6 +28,37 @@ SHEETS = {
     "milestones": "Capaian",
     "visits": "Kunjungan",
 }
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "umkm": (
+        "umkm_id", "code", "name", "owner_name", "regency", "province", "size", "nib",
+        "categories", "facilitator", "created_at", "organisation", "enrolled_on", "assessed",
+        "verified", "meets_standard", "standard_since", "standard_checklists", "level",
+        "readiness", "permits", "open_actions", "overdue_actions", "last_visit",
+        "days_since_visit", "submissions_waiting", "stuck",
+    ),
+    "assessments": (
+        "assessment_id", "umkm_id", "code", "checklist_id", "checklist_version", "filled_by",
+        "status", "verifies_id", "created_at", "submitted_at", "verified_at", "readiness",
+        "level", "complete", "passed", "counts", "meets_standard",
+    ),
+    "answers": (
+        "assessment_id", "umkm_id", "checklist_id", "item_id", "value", "note", "set_by_role",
+        "set_by", "set_at",
+    ),
+    "actions": (
+        "action_id", "umkm_id", "code", "title", "checklist_id", "item_id", "due_date", "status",
+        "responsible", "created_at", "done_at",
+    ),
+    "milestones": (
+        "milestone_id", "umkm_id", "code", "kind", "achieved_on", "number", "product_id", "note",
+    ),
+    "visits": (
+        "visit_id", "umkm_id", "code", "facilitator", "visited_on", "kind", "met_with", "summary",
+    ),
+}  # fmt: skip
+"""The columns of each exported table, so that an empty table still has its header
+(``tests/test_reports.py`` checks them against the rows the service layer gives)."""
+
 EXCEL_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
 """Debian's fonts-dejavu-core (scripts/install-system-deps.sh)."""
@@ -136,7 +167,7 @@ def excel_bytes(tables: dict[str, list[dict]], summary: list[dict] | None = None
                 f"{EXCEL_MAX_ROWS}. Narrow the filters or export CSV."
             )
         ws = wb.create_sheet(SHEETS.get(name, name)[:31])
-        columns = list(rows[0]) if rows else []
+        columns = list(rows[0]) if rows else list(COLUMNS.get(name, ()))
         ws.append(columns)
         for row in rows:
             cells = []
@@ -169,10 +200,11 @@ def _is_number(s: str) -> bool:
     return True
 
 
-def csv_bytes(rows: list[dict]) -> bytes:
-    """One table as CSV (UTF-8 with a BOM, so spreadsheet programs read the accents)."""
+def csv_bytes(rows: list[dict], name: str | None = None) -> bytes:
+    """One table as CSV (UTF-8 with a BOM, so spreadsheet programs read the accents); an empty
+    table ``name`` still gets its header."""
     buf = io.StringIO()
-    columns = list(rows[0]) if rows else []
+    columns = list(rows[0]) if rows else list(COLUMNS.get(name or "", ()))
     writer = csv.writer(buf)
     writer.writerow(columns)
     for row in rows:

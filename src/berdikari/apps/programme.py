@@ -466,7 +466,7 @@ class ProgrammeApp:
                 link(
                     t("Download {name}", lang, name=fname),
                     fname,
-                    reports.csv_bytes(tables[name]),
+                    reports.csv_bytes(tables[name], name),
                     "text/csv",
                     f"bdk-download-csv-{name}",
                 )
