@@ -8,6 +8,8 @@ then prints medians of:
 * ``overview``: the manager's screen computed and rendered (``ProgrammeApp`` with the widgets);
 * ``filter``: the manager picks another regency (figures from the rows already read);
 * ``facilitator list``: :meth:`Service.my_umkm` and the facilitator's list rendered;
+* ``one UMKM``: the facilitator opens one UMKM (profile, history chart, comparison, actions,
+  visits, and the visit report built as PDF and HTML);
 * ``excel (one regency)``: the filtered export built into an .xlsx in memory (answers of the
   current assessments, as the app exports them).
 
@@ -134,16 +136,19 @@ def generate(store, n_umkm: int, n_assessments: int, seed: int = 7) -> None:
                 at = enrolled + timedelta(days=30 * (k + 1))
                 # odd ones are the facilitator's verified copies of the owner's one before
                 verified_copy = k % 2 == 1
-                last_waiting = k == n_assessments - 1 and not verified_copy
+                # every fourth UMKM has its latest self-assessment waiting for verification
+                last_waiting = u % 4 == 0 and k == n_assessments - 1
                 heads.append(
                     {
                         "id": aid,
                         "umkm_id": u,
                         "checklist_id": CPPOB,
                         "checklist_version": c.version,
-                        "filled_by": "facilitator" if verified_copy else "owner",
+                        "filled_by": "facilitator"
+                        if verified_copy and not last_waiting
+                        else "owner",
                         "status": "submitted" if last_waiting else "verified",
-                        "verifies_id": aid - 1 if verified_copy else None,
+                        "verifies_id": aid - 1 if verified_copy and not last_waiting else None,
                         "created_by_id": fid if verified_copy else None,
                         "created_at": at,
                         "updated_at": at,
@@ -249,7 +254,11 @@ def main() -> None:
             lambda: app.go("overview", filters=stats.Filters(regency=next(flip))), repeats
         )
         t_my, cases = median_time(facilitator.service().my_umkm, repeats)
-        t_flist, _f = median_time(lambda: FacilitatorApp(session=facilitator, store=store), repeats)
+        t_flist, fapp = median_time(
+            lambda: FacilitatorApp(session=facilitator, store=store), repeats
+        )
+        first = cases[0].id
+        t_one, _ = median_time(lambda: fapp.go("umkm", umkm_id=first), repeats)
         regency = rows[0].regency
         filters = stats.Filters(regency=regency)
 
@@ -272,6 +281,10 @@ def main() -> None:
             f"  facilitator my_umkm() ({len(cases)} UMKM)      {t_my:8.3f} s  (median of {repeats})"
         )
         print(f"  facilitator list computed + rendered {t_flist:8.3f} s  (median of {repeats})")
+        print(
+            f"  facilitator opens one UMKM ({n_assess} assessments, report PDF) "
+            f"{t_one:6.3f} s  (median of {repeats})"
+        )
         print(
             f"  excel export, one regency ({len(stats.apply(rows, filters))} UMKM) "
             f"{t_xlsx:6.2f} s, {len(data) / 1e6:.1f} MB"

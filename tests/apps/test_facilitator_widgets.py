@@ -187,6 +187,8 @@ def test_milestone_and_printable_report(world):
     one(app.root, "bdk-ms-number").value = "P-IRT 2156271010001-29"
     click(app.root, "bdk-ms-add")
     assert "P-IRT 2156271010001-29" in all_html(one(app.root, "bdk-milestones"))
+    assert one(app.root, "bdk-report-pdf").value == ""  # made on request
+    click(app.root, "bdk-report-pdf-make")
     pdf = one(app.root, "bdk-report-pdf").value
     assert 'download="laporan-' in pdf and "data:application/pdf;base64," in pdf
 

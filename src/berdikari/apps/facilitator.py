@@ -494,34 +494,33 @@ class FacilitatorApp:
         return ui.html("".join(parts), "bdk-visits")
 
     def _report_links(self, u, visits, actions, milestones) -> w.VBox:
+        """The HTML print view at once; the PDF on request (embedding the font takes a while)."""
         lang = self.lang
         latest = visits[0] if visits else None
-        links = []
         html_doc = reports.visit_report_html(u, latest, actions, milestones, lang)
-        links.append(
-            ui.download_link(
-                t("Visit report and action plan (print)", lang),
-                f"laporan-{u.code}.html",
-                html_doc,
-                "text/html",
-            )
+        print_view = ui.download_link(
+            t("Visit report and action plan (print)", lang),
+            f"laporan-{u.code}.html",
+            html_doc,
+            "text/html",
         )
-        try:
-            pdf = reports.visit_report_pdf(u, latest, actions, milestones, lang)
-            links.append(
-                ui.download_link(
-                    t("Visit report and action plan (PDF)", lang),
-                    f"laporan-{u.code}.pdf",
-                    pdf,
-                    "application/pdf",
-                )
-            )
-        except FileNotFoundError as exc:  # no font on this server: the HTML view still works
-            links.append(ui.html(f'<p class="bdk-help">{escape(str(exc))}</p>'))
-        links[0].add_class("bdk-report-html")
-        if len(links) > 1:
-            links[1].add_class("bdk-report-pdf")
-        box = w.VBox(links, layout=ui.FULL)
+        print_view.add_class("bdk-report-html")
+        pdf_link = ui.html("", "bdk-report-pdf")
+
+        def _make_pdf():
+            try:
+                pdf = reports.visit_report_pdf(u, latest, actions, milestones, lang)
+            except FileNotFoundError as exc:  # no font on this server: the print view works
+                pdf_link.value = f'<p class="bdk-help">{escape(str(exc))}</p>'
+                return
+            pdf_link.value = ui.download_link(
+                t("Download the PDF", lang), f"laporan-{u.code}.pdf", pdf, "application/pdf"
+            ).value
+
+        make = ui.button(
+            t("Visit report and action plan (PDF)", lang), _make_pdf, "bdk-report-pdf-make"
+        )
+        box = w.VBox([print_view, make, pdf_link], layout=ui.FULL)
         box.add_class("bdk-card")
         return box
 
