@@ -142,6 +142,9 @@ def voila_config(options: ServeOptions, site_dir: Path) -> Config:
     c.VoilaConfiguration.multi_kernel_manager_class = CappedKernelManager
     c.VoilaConfiguration.file_allowlist = []  # notebooks/ holds no files visitors need
     c.VoilaConfiguration.http_keep_alive_timeout = 10
+    # The owner app reads its "stay signed in" cookie from the page request (HTTP_COOKIE in the
+    # kernel; berdikari.apps.page_request). Only headers named here reach a kernel.
+    c.VoilaConfiguration.http_header_envs = ["Cookie"]
     # JupyterLab extensions the app pages do not need (Voila's "preview" button, code colours).
     c.VoilaConfiguration.extension_denylist = [
         "@voila-dashboards/jupyterlab-preview",
@@ -190,6 +193,10 @@ def make_app_class():
             # compress_response to add its transform: add it here (the app exists by now).
             if web.GZipContentEncoding not in self.app.transforms:
                 self.app.add_transform(web.GZipContentEncoding)
+            # Set and forget the owner's "stay signed in" cookie (a kernel cannot set cookies).
+            from berdikari.owner_session_web import handlers as owner_session_handlers
+
+            handlers.extend(owner_session_handlers(self.base_url, OWNER_APP))
             handlers.append(
                 (
                     r"/(.*)",
@@ -210,6 +217,10 @@ def serve(options: ServeOptions) -> None:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(TEMPLATES_ROOT), os.environ.get("JUPYTER_PATH", "")) if p
     )
+    # Where a preheated kernel reaches Voila for its visitor's request (Voila's default is
+    # 127.0.0.1, which a server bound to one other address would not answer).
+    if options.host not in ("", "0.0.0.0", "::", "localhost"):
+        os.environ["VOILA_APP_IP"] = f"[{options.host}]" if ":" in options.host else options.host
     site_dir = prepare_site(options)
     app_class = make_app_class()
     app = app_class(config=voila_config(options, site_dir))

@@ -18,6 +18,7 @@ from berdikari.apps.owner import (
     read_answers_file,
 )
 from berdikari.apps.result import short_summary, summary_document
+from berdikari.apps.session import AnonymousSession
 from berdikari.checklists import load, load_all
 
 CPPOB = "cppob-irtp"
@@ -266,10 +267,12 @@ def test_signed_in_session_saves_each_answer_and_shows_saved():
     assert saved == [(CPPOB, item.id, "no", None)]
     assert "Tersimpan" in box.status.value
     assert "Semua jawaban tersimpan" in app.saved.value and "Toko &lt;Ibu&gt;" in app.saved.value
-    # signing out forgets the identity and the answers on this phone
-    app.sign_out.click()
-    assert not app.session.signed_in and app.state.answers == {} and app.state.view == "welcome"
-    assert app.sign_out.layout.display == "none"
+    # "Keluar" is a link to /keluar: the server forgets the phone's cookie and a fresh page
+    # (a new kernel) holds neither the identity nor the answers
+    assert 'href="/keluar"' in app.sign_out.value and ">Keluar</a>" in app.sign_out.value
+    app.session = AnonymousSession()
+    app.render()
+    assert app.sign_out.value == ""
 
 
 def test_failed_save_says_so_keeps_the_saved_answer_and_retries_on_the_same_choice():

@@ -1,8 +1,8 @@
 """The owner app in Debian's headless Chromium against a real ``berdikari serve``.
 
 Paths: an anonymous owner completes CPPOB-IRTP and sees the level the scoring engine computes; a
-signed-in owner answers half, reloads, signs in again and finds every answer kept; a 360 px page
-has no horizontal overflow; no request leaves 127.0.0.1. The server runs on a free port with a
+signed-in owner on a shared phone (not remembered) answers half, reloads, signs in again and finds
+every answer kept; a 360 px page has no horizontal overflow; no request leaves 127.0.0.1. The server runs on a free port with a
 temporary SQLite database and the real site build (or the server's fallback page if the site
 cannot be built, which the test reports).
 """
@@ -193,6 +193,9 @@ def test_signed_in_owner_answers_half_reloads_and_finds_every_answer(server, pag
         page.locator("button.bdk-start-signin").click()
         page.locator(".bdk-code input").fill(server["code"])
         page.locator(".bdk-pin input").fill(server["pin"])
+        # a shared phone: not remembered, so the reload asks for the PIN again
+        # (remembered phones: test_owner_stays_signed_in.py)
+        page.locator(".bdk-stay-choice input[type=checkbox]").uncheck()
         page.locator("button.bdk-signin").click()
 
     sign_in()

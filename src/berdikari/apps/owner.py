@@ -1,12 +1,19 @@
 """The owner's self-assessment app (notebooks/penilaian-mandiri.ipynb).
 
-Journey: way in (no account, or UMKM code + PIN) → what you make → permit route and checklists →
+Journey: way in (no account, or UMKM code + PIN, or a phone that remembers the owner) → what you make → permit route and checklists →
 task list of sections → questions → check your answers → result and next steps.
 
 State lives in one :class:`OwnerState`; :class:`OwnerApp` renders a view from it and changes it
 in callbacks. Checklists come only from :func:`berdikari.checklists.load_all` (through
 :func:`berdikari.routes.recommend`); scores only from :func:`berdikari.scoring.score`. This module
 never touches the database: answers go through a session (:mod:`berdikari.apps.session`).
+
+"Stay signed in on this phone" (ticked by default on the sign-in page): after a sign-in with the
+PIN the app puts a 2-minute grant into the page (an element ``.bdk-stay[data-grant]``); the page
+template's small static script trades it at ``/masuk/sesi`` for an HttpOnly cookie (see
+:mod:`berdikari.owner_sessions`). :func:`app` reads that cookie from the page request; when the
+store confirms it, the owner is back where they were without the PIN, and the cookie is renewed.
+"Sign out" is a link to ``/keluar``, which forgets the cookie and reopens the app.
 """
 
 from __future__ import annotations
@@ -18,14 +25,23 @@ from html import escape
 import ipywidgets as w
 
 from berdikari import routes, scoring
+from berdikari.apps import page_request
 from berdikari.apps import widgets as ui
-from berdikari.apps.session import AnonymousSession, Loaded, sign_in
+from berdikari.apps.session import (
+    AnonymousSession,
+    Loaded,
+    remembered_session,
+    remembered_token,
+    sign_in,
+)
 from berdikari.checklists import Checklist, load_all
 from berdikari.i18n import t
+from berdikari.owner_sessions import SESSION_SECONDS
 
 FOOD = "pangan-olahan"
 ROUTE_CHOICES = ("yes", "no", "unknown")
 ROUTE_VALUE = {"yes": True, "no": False, "unknown": None}
+SESSION_DAYS = SESSION_SECONDS // 86400
 
 
 @dataclass
@@ -126,10 +142,13 @@ class OwnerApp:
         self.lang_switch.observe(self._on_lang, names="value")
         self.header = ui.html("")
         self.saved = ui.html("", "bdk-saved-indicator")
-        self.sign_out = ui.button(t("Sign out", self.state.lang), self._sign_out, "bdk-signout")
+        self.sign_out = ui.html("", "bdk-signout")
+        self.stay = ui.html("", "bdk-stay-box")
+        """Holds the grant the page trades for the "stay signed in" cookie (set after a sign-in)."""
         self.body = w.VBox(layout=ui.FULL)
         self.root = w.VBox(
-            [self.header, self.lang_switch, self.saved, self.sign_out, self.body], layout=ui.FULL
+            [self.header, self.lang_switch, self.saved, self.sign_out, self.stay, self.body],
+            layout=ui.FULL,
         )
         self.root.add_class("bdk-app")
         self.render()
@@ -168,7 +187,6 @@ class OwnerApp:
             f'<a href="/">{escape(t("Berdikari guides", s.lang))}</a></div>'
             f"<h1>{escape(t('Self-assessment', s.lang))}</h1>"
         )
-        self.sign_out.description = t("Sign out", s.lang)
         self._render_saved()
         view = getattr(self, f"view_{s.view}")
         old = list(self.body.children)
@@ -196,17 +214,70 @@ class OwnerApp:
             elif self.state.save_ok is False:
                 saved = f'<div class="bdk-error">{escape(t("An answer is not saved yet", self.lang))}</div>'
             self.saved.value = f"<div>{escape(t('Signed in', self.lang))}: {who}</div>{saved}"
-            self.sign_out.layout.display = None
+            # A link, not a widget: /keluar forgets the cookie, and the fresh page that follows
+            # holds neither the identity nor the answers (a shared phone stays private).
+            href = escape(page_request.base_url() + "keluar")
+            self.sign_out.value = (
+                f'<a class="bdk-signout-link" href="{href}">{escape(t("Sign out", self.lang))}</a>'
+            )
         else:
             self.saved.value = ""
-            self.sign_out.layout.display = "none"
+            self.sign_out.value = ""
 
-    def _sign_out(self) -> None:
-        """Forget the identity and every answer in this page (a shared phone stays private)."""
-        self.session = AnonymousSession()
-        lang = self.state.lang
-        self.state = OwnerState(lang=lang)
-        self.go("welcome")
+    # --- remembered sign-in -----------------------------------------------------------------------
+    def resume_remembered(self, token: str | None) -> bool:
+        """Sign in from the page's cookie token when the store confirms it; True if it did.
+
+        A token that no longer holds (expired, PIN changed, tampered) opens the sign-in page.
+        """
+        if not token:
+            return False
+        session = remembered_session(token)
+        if session is None:
+            self.go(
+                "signin",
+                message=t(
+                    "This phone no longer keeps you signed in. Sign in with your UMKM code and PIN.",
+                    self.lang,
+                ),
+            )
+            return False
+        self.session = session
+        self.state.category = self.state.category or session.category
+        self._remember(announce=False)  # renews the cookie: 30 days from this visit
+        self.resume()
+        return True
+
+    def _remember(self, announce: bool) -> None:
+        """Put a grant into the page for the template's script to trade for the cookie."""
+        try:
+            grant = self.session.remember_grant()
+        except Exception:  # noqa: BLE001  the owner stays signed in on this page anyway
+            grant = None
+        lang = self.lang
+        if grant is None:
+            self.stay.value = (
+                f'<p class="bdk-error">{escape(t("This phone cannot keep you signed in right now. Next time, sign in with your PIN.", lang))}</p>'
+                if announce
+                else ""
+            )
+            return
+        url = escape(page_request.base_url() + "masuk/sesi")
+        parts = [f'<div class="bdk-stay" data-grant="{escape(grant)}" data-url="{url}">']
+        if announce:
+            ok = t(
+                "This phone keeps you signed in for {days} days. On a phone that other people use, tap Sign out when you finish.",
+                lang,
+                days=SESSION_DAYS,
+            )
+            failed = t(
+                "This phone could not keep you signed in. Next time, sign in with your PIN.",
+                lang,
+            )
+            parts.append(f'<p class="bdk-stay-ok bdk-help">✓ {escape(ok)}</p>')
+            parts.append(f'<p class="bdk-stay-failed bdk-error">{escape(failed)}</p>')
+        parts.append("</div>")
+        self.stay.value = "".join(parts)
 
     # --- views ------------------------------------------------------------------------------------
     def view_welcome(self) -> list:
@@ -273,6 +344,13 @@ class OwnerApp:
         code.add_class("bdk-code")
         pin = w.Password(placeholder=t("PIN", lang), layout=ui.FULL)
         pin.add_class("bdk-pin")
+        stay = w.Checkbox(
+            value=True, description=t("Stay signed in on this phone", lang), indent=False
+        )
+        stay.add_class("bdk-stay-choice")
+        stay_note = ui.html(
+            f'<p class="bdk-help">{escape(t("Untick this on a phone that other people use.", lang))}</p>'
+        )
         status = ui.html("")
 
         def _sign_in():
@@ -289,6 +367,8 @@ class OwnerApp:
             pin.value = ""
             self.session = session
             self.state.category = self.state.category or session.category
+            if stay.value:
+                self._remember(announce=True)
             self.resume()
 
         go_button = ui.button(t("Sign in", lang), _sign_in, "bdk-primary", "bdk-signin")
@@ -298,7 +378,7 @@ class OwnerApp:
         )
         code_label = ui.html(f"<label>{escape(t('UMKM code', lang))}</label>")
         pin_label = ui.html(f"<label>{escape(t('PIN (6 digits)', lang))}</label>")
-        return [labels, code_label, code, pin_label, pin, go_button, status, back]
+        return [labels, code_label, code, pin_label, pin, stay, stay_note, go_button, status, back]
 
     def resume(self) -> None:
         """After sign-in: back to the section where the owner was, or to the start page."""
@@ -651,5 +731,11 @@ def _close_tree(widget) -> None:
 
 
 def app(lang: str = "id") -> w.VBox:
-    """Build the owner app; the notebook displays what this returns."""
-    return OwnerApp(OwnerState(lang=lang)).root
+    """Build the owner app; the notebook displays what this returns.
+
+    The widgets are built first (a preheated kernel does this before anyone visits); then the
+    app waits for the page request and signs in a remembered owner from its cookie.
+    """
+    owner = OwnerApp(OwnerState(lang=lang))
+    owner.resume_remembered(remembered_token())
+    return owner.root
