@@ -9,7 +9,7 @@ then prints medians of:
 * ``filter``: the manager picks another regency (figures from the rows already read);
 * ``facilitator list``: :meth:`Service.my_umkm` and the facilitator's list rendered;
 * ``one UMKM``: the facilitator opens one UMKM (profile, history chart, comparison, actions,
-  visits, and the visit report built as PDF and HTML);
+  visits, and the visit report as HTML; the PDF is made on request);
 * ``excel (one regency)``: the filtered export built into an .xlsx in memory (answers of the
   current assessments, as the app exports them).
 
@@ -282,7 +282,7 @@ def main() -> None:
         )
         print(f"  facilitator list computed + rendered {t_flist:8.3f} s  (median of {repeats})")
         print(
-            f"  facilitator opens one UMKM ({n_assess} assessments, report PDF) "
+            f"  facilitator opens one UMKM ({n_assess} assessments, print view) "
             f"{t_one:6.3f} s  (median of {repeats})"
         )
         print(
