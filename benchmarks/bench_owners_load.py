@@ -4,7 +4,8 @@ For each N (default 1, 10, 30, 60) and each server, in the same run:
 
 * ``plain voila``: Voila 0.5.13 serving notebooks/penilaian-mandiri.ipynb with its defaults;
 * ``berdikari``: ``berdikari serve`` with its defaults (preheated pool, kernel cap, culling,
-  busy page), or the options given with ``--serve-args``.
+  busy page), or the options given with ``--serve-args``; serving the owner app alone, like
+  plain Voila (with every app, each other app keeps one preheated kernel too).
 
 a fresh server starts, N simulated owners (:mod:`owners_harness`) open the app together and keep
 it open until all have an outcome, then leave without saying goodbye (no page-close beacon, the
@@ -24,6 +25,7 @@ import argparse
 import asyncio
 import os
 import shlex
+import shutil
 import sys
 import tempfile
 import time
@@ -60,6 +62,14 @@ def server_command(kind: str, port: int, tmp: Path, extra: list[str]) -> tuple[l
     return serve_args(port, f"sqlite:///{tmp / 'bench.db'}", site, *extra), APP
 
 
+def owner_only(tmp: Path) -> Path:
+    """A notebooks folder with the owner app alone, as plain Voila serves one notebook."""
+    folder = tmp / "owner-only"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(NOTEBOOK, folder)
+    return folder
+
+
 def pool_size(kind: str, extra: list[str]) -> int:
     if kind == "plain voila" or "--no-preheat" in extra:
         return 0
@@ -71,7 +81,11 @@ def pool_size(kind: str, extra: list[str]) -> int:
 def run_one(kind: str, n: int, linger: float, tmp: Path, extra: list[str]) -> h.Burst:
     port = free_port()
     cmd, path = server_command(kind, port, tmp, extra)
-    env = {"BERDIKARI_DATA_DIR": str(tmp), "BERDIKARI_DATABASE_URL": f"sqlite:///{tmp / 'b.db'}"}
+    env = {
+        "BERDIKARI_DATA_DIR": str(tmp),
+        "BERDIKARI_DATABASE_URL": f"sqlite:///{tmp / 'b.db'}",
+        "BERDIKARI_NOTEBOOKS_DIR": str(owner_only(tmp)),
+    }
     log = tmp / f"{kind.replace(' ', '-')}-{n}.log"
     # "up" is asked of a URL that starts no kernel (plain Voila renders the app at /)
     up = "/" if kind == "berdikari" else "/api/kernels/00000000-0000-0000-0000-000000000000"

@@ -80,7 +80,8 @@ def kernel_processes(server_pid: int) -> list[psutil.Process]:
     out = []
     for child in children:
         try:
-            if "ipykernel" in " ".join(child.cmdline()):
+            cmd = " ".join(child.cmdline())
+            if "ipykernel" in cmd or "berdikari.app_kernel" in cmd:
                 out.append(child)
         except psutil.Error:
             pass

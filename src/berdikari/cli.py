@@ -200,6 +200,10 @@ def serve_cmd(
         int | None,
         typer.Option("--cull-interval-seconds", help="Look for such kernels every (default 10)"),
     ] = None,
+    stock_kernels: Annotated[
+        bool,
+        typer.Option("--stock-kernels", help="Stock ipykernel with debugger (benchmarks only)"),
+    ] = False,
 ) -> None:
     """Serve the guide site at / and the apps at /voila/render/<app>.ipynb on one port."""
     from berdikari.server import serve
@@ -215,6 +219,7 @@ def serve_cmd(
             pool_size=pool_size,
             cull_idle_seconds=cull_idle_seconds,
             cull_interval_seconds=cull_interval_seconds,
+            lean_kernels=False if stock_kernels else None,
         )
     )
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 
+from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
@@ -129,6 +130,18 @@ class CappedKernelManager(AsyncMappingKernelManager):
         return await super().shutdown_all(*args, **kwargs)
 
 
+class AppKernelSpecManager(KernelSpecManager):
+    """Kernel specs for the apps: the stock ``python3`` kernel runs as the lean
+    :mod:`berdikari.app_kernel` (no debugger, no history database)."""
+
+    def get_kernel_spec(self, kernel_name: str, *args, **kwargs):
+        spec = super().get_kernel_spec(kernel_name, *args, **kwargs)
+        argv = list(spec.argv)
+        if argv[1:3] == ["-m", "ipykernel_launcher"]:
+            spec.argv = [argv[0], "-m", "berdikari.app_kernel", *argv[3:]]
+        return spec
+
+
 async def shutdown_quietly(manager, kernel_id: str) -> None:
     """Shut a kernel down if it is still alive; never raise (used on the error paths)."""
     try:
@@ -138,4 +151,4 @@ async def shutdown_quietly(manager, kernel_id: str) -> None:
         manager.log.warning("Could not shut down kernel %s", kernel_id, exc_info=True)
 
 
-__all__ = ["BUSY_REASON", "CappedKernelManager", "shutdown_quietly"]
+__all__ = ["AppKernelSpecManager", "BUSY_REASON", "CappedKernelManager", "shutdown_quietly"]

@@ -23,7 +23,7 @@ from tornado import web
 from traitlets.config import Config
 
 from berdikari.config import settings
-from berdikari.kernels import CappedKernelManager
+from berdikari.kernels import AppKernelSpecManager, CappedKernelManager
 
 log = logging.getLogger("berdikari.server")
 
@@ -51,6 +51,7 @@ class ServeOptions:
     cull_idle_seconds: int = 40
     cull_interval_seconds: int = 10
     render_timeout_seconds: float = 60
+    lean_kernels: bool = True
 
 
 class SiteHandler(web.StaticFileHandler):
@@ -140,6 +141,8 @@ def voila_config(options: ServeOptions, site_dir: Path) -> Config:
     c.VoilaConfiguration.preheat_kernel = options.preheat
     c.VoilaConfiguration.default_pool_size = options.default_pool_size
     c.VoilaConfiguration.multi_kernel_manager_class = CappedKernelManager
+    if options.lean_kernels:  # no debugger, no history database (berdikari.app_kernel)
+        c.VoilaConfiguration.kernel_spec_manager_class = AppKernelSpecManager
     c.VoilaConfiguration.file_allowlist = []  # notebooks/ holds no files visitors need
     c.VoilaConfiguration.http_keep_alive_timeout = 10
     # The owner app reads its "stay signed in" cookie from the page request (HTTP_COOKIE in the
