@@ -86,6 +86,9 @@ def test_sign_in_with_stay_ticked_puts_a_grant_for_this_owner_into_the_page(stor
     token = owner_sessions.session_from_grant(grant)
     assert owner_sessions.verify(store, token).umkm_id == owner["umkm"].id
     assert owner["pin"] not in app_.stay.value
+    # the message shows on the first screen after sign-in; the grant stays when the owner moves on
+    app_.go("start")
+    assert _grant_in(app_.stay.value) == grant and "30 hari" not in app_.stay.value
 
 
 def test_sign_in_with_stay_unticked_puts_nothing_into_the_page(store, owner):

@@ -145,6 +145,9 @@ class OwnerApp:
         self.sign_out = ui.html("", "bdk-signout")
         self.stay = ui.html("", "bdk-stay-box")
         """Holds the grant the page trades for the "stay signed in" cookie (set after a sign-in)."""
+        self._stay_quiet = ""
+        """The grant without its message: what ``stay`` shows once the owner has moved on."""
+        self._stay_message_renders = 0
         self.body = w.VBox(layout=ui.FULL)
         self.root = w.VBox(
             [self.header, self.lang_switch, self.saved, self.sign_out, self.stay, self.body],
@@ -188,6 +191,10 @@ class OwnerApp:
             f"<h1>{escape(t('Self-assessment', s.lang))}</h1>"
         )
         self._render_saved()
+        if self._stay_message_renders > 0:  # the message shows on the first screen after sign-in
+            self._stay_message_renders -= 1
+        elif self.stay.value != self._stay_quiet:
+            self.stay.value = self._stay_quiet
         view = getattr(self, f"view_{s.view}")
         old = list(self.body.children)
         self.questions = {}
@@ -255,7 +262,9 @@ class OwnerApp:
         except Exception:  # noqa: BLE001  the owner stays signed in on this page anyway
             grant = None
         lang = self.lang
+        self._stay_message_renders = 1 if announce else 0
         if grant is None:
+            self._stay_quiet = ""
             self.stay.value = (
                 f'<p class="bdk-error">{escape(t("This phone cannot keep you signed in right now. Next time, sign in with your PIN.", lang))}</p>'
                 if announce
@@ -278,6 +287,7 @@ class OwnerApp:
             parts.append(f'<p class="bdk-stay-failed bdk-error">{escape(failed)}</p>')
         parts.append("</div>")
         self.stay.value = "".join(parts)
+        self._stay_quiet = parts[0] + "</div>"
 
     # --- views ------------------------------------------------------------------------------------
     def view_welcome(self) -> list:
