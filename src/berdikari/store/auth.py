@@ -6,7 +6,9 @@ for ``LockoutPolicy.minutes``; while locked, even the right secret is refused. F
 lockouts go to the audit log (without the secret tried).
 
 The only way to get an :class:`Identity` for a person is :func:`sign_in_owner` or
-:func:`sign_in_staff`; :func:`system_identity` is for administrators' CLI commands. This module
+:func:`sign_in_staff`, or, for an owner who signed in with the PIN and chose "stay signed in",
+:func:`berdikari.owner_sessions.verify` (a signed token checked against the current PIN hash);
+:func:`system_identity` is for administrators' CLI commands. This module
 never decides what an identity may see: that is :mod:`berdikari.store.service`.
 """
 
