@@ -114,3 +114,23 @@ def test_routes_follow_the_base_url():
     routes = handlers("/prefix", "penilaian-mandiri.ipynb")
     assert [r[0] for r in routes] == ["/prefix/masuk/sesi", "/prefix/keluar"]
     assert routes[0][2]["app_path"] == "/prefix" + APP_PATH
+
+
+def test_the_server_passes_cookies_to_kernels_and_routes_both_endpoints(tmp_path):
+    from berdikari import server
+    from berdikari.owner_session_web import GrantHandler, SignOutHandler
+
+    config = server.voila_config(server.ServeOptions(preheat=False), tmp_path)
+    assert config.VoilaConfiguration.http_header_envs == ["Cookie"]
+    voila = server.make_app_class()(config=config)
+    voila.initialize([])
+    voila.init_settings()
+    voila.app = web.Application()
+    voila.app.settings.update(voila.tornado_settings)
+    routes = voila.init_handlers()
+    found = {h[1]: (i, h[0], h[2] if len(h) > 2 else None) for i, h in enumerate(routes)}
+    site = next(i for i, h in enumerate(routes) if h[1] is server.SiteHandler)
+    for cls, path in ((GrantHandler, "/masuk/sesi"), (SignOutHandler, "/keluar")):
+        index, pattern, options = found[cls]
+        assert pattern == path and index < site  # before the site's catch-all
+        assert options["app_path"] == APP_PATH
