@@ -3,6 +3,8 @@ forgets it; XSRF, bad grants and https are handled."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import time
 from email.utils import parsedate_to_datetime
 from http.cookies import SimpleCookie
@@ -10,7 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 from tornado import web
-from tornado.testing import AsyncHTTPTestCase
+from tornado.testing import AsyncHTTPTestCase, gen_test
 
 from berdikari import owner_sessions
 from berdikari.owner_session_web import handlers
@@ -127,6 +129,7 @@ def test_the_server_passes_cookies_to_kernels_and_routes_both_endpoints(tmp_path
     voila.init_settings()
     voila.app = web.Application()
     voila.app.settings.update(voila.tornado_settings)
+    voila.voila_configuration.preheat_kernel = True  # routes as served (no kernel starts here)
     routes = voila.init_handlers()
     found = {h[1]: (i, h[0], h[2] if len(h) > 2 else None) for i, h in enumerate(routes)}
     site = next(i for i, h in enumerate(routes) if h[1] is server.SiteHandler)
@@ -134,3 +137,35 @@ def test_the_server_passes_cookies_to_kernels_and_routes_both_endpoints(tmp_path
         index, pattern, options = found[cls]
         assert pattern == path and index < site  # before the site's catch-all
         assert options["app_path"] == APP_PATH
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    from berdikari.owner_session_web import OneShotRequestInfoHandler
+
+    assert OneShotRequestInfoHandler in found and RequestInfoSocketHandler not in found
+
+
+class RequestInfoOnceTest(AsyncHTTPTestCase):
+    """Request info (with the visitor's cookies) that waited for a kernel is sent once only."""
+
+    def get_app(self):
+        from berdikari.owner_session_web import OneShotRequestInfoHandler
+
+        return web.Application([(r"/voila/query/(.*)", OneShotRequestInfoHandler)])
+
+    @gen_test
+    async def test_cached_request_info_is_sent_once_then_forgotten(self):
+        from tornado.websocket import websocket_connect
+        from voila.request_info_handler import RequestInfoSocketHandler
+
+        payload = {"HTTP_COOKIE": "bdk_owner=secret.token"}
+        RequestInfoSocketHandler.send_updates({"kernel_id": "k-once", "payload": payload})
+        assert "k-once" in RequestInfoSocketHandler._cache  # no kernel connected yet
+        url = f"ws://127.0.0.1:{self.get_http_port()}/voila/query/k-once"
+        first = await websocket_connect(url)
+        assert json.loads(await first.read_message()) == payload
+        assert "k-once" not in RequestInfoSocketHandler._cache
+        first.close()
+        second = await websocket_connect(url)
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(second.read_message(), timeout=0.5)
+        second.close()

@@ -11,6 +11,10 @@ A kernel cannot set cookies, so the owner app hands its page a 2-minute grant
 - ``GET`` or ``POST /keluar``: forgets the cookie and redirects to the owner app, which opens
   at its welcome page (the app's "Sign out" link).
 
+Voila hands a preheated kernel its visitor's request info (now with the ``Cookie`` header) over
+the ``/voila/query/<kernel id>`` websocket, keeping it in memory when the kernel has not
+connected yet, and forever. :class:`OneShotRequestInfoHandler` hands it over once and drops it.
+
 This module must never touch the database (the kernel checked the PIN before issuing the grant,
 and every use of the cookie is checked against the store), never log a token, and never
 redirect anywhere but the owner app.
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 from tornado import web
 from tornado.escape import url_escape
+from voila.request_info_handler import RequestInfoSocketHandler
 
 from berdikari import owner_sessions
 
@@ -91,3 +96,13 @@ def handlers(base_url: str, owner_app: str) -> list[tuple]:
         (f"{base}masuk/sesi", GrantHandler, options),
         (f"{base}keluar", SignOutHandler, options),
     ]
+
+
+class OneShotRequestInfoHandler(RequestInfoSocketHandler):
+    """Voila's request-info websocket; the request info waiting for a kernel is sent once, then
+    forgotten, so a visitor's cookies neither stay in the server's memory nor reach a second
+    connection for the same kernel."""
+
+    def open(self, kernel_id: str) -> None:
+        super().open(kernel_id)
+        RequestInfoSocketHandler._cache.pop(kernel_id, None)

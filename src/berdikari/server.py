@@ -196,9 +196,17 @@ def make_app_class():
             # compress_response to add its transform: add it here (the app exists by now).
             if web.GZipContentEncoding not in self.app.transforms:
                 self.app.add_transform(web.GZipContentEncoding)
-            # Set and forget the owner's "stay signed in" cookie (a kernel cannot set cookies).
+            # Set and forget the owner's "stay signed in" cookie (a kernel cannot set cookies);
+            # request info (with cookies) goes to a preheated kernel once, then is dropped.
+            from voila.request_info_handler import RequestInfoSocketHandler
+
+            from berdikari.owner_session_web import OneShotRequestInfoHandler
             from berdikari.owner_session_web import handlers as owner_session_handlers
 
+            handlers = [
+                (h[0], OneShotRequestInfoHandler, *h[2:]) if h[1] is RequestInfoSocketHandler else h
+                for h in handlers
+            ]
             handlers.extend(owner_session_handlers(self.base_url, OWNER_APP))
             handlers.append(
                 (
