@@ -52,7 +52,7 @@ def create_owners(url: str, n: int) -> list[tuple[str, str]]:
     return owners
 
 
-def owner(url: str, code: str, pin: str, start, out) -> None:
+def owner(url: str, code: str, pin: str, ready, start, out) -> None:
     """One owner's kernel: sign in, answer every question, report each save's duration."""
     os.environ["BERDIKARI_DATABASE_URL"] = url
     from berdikari.apps.session import sign_in
@@ -61,6 +61,7 @@ def owner(url: str, code: str, pin: str, start, out) -> None:
     items = [i.id for i in load(CHECKLIST).items]
     session = sign_in(code, pin)
     session.open_checklist(CHECKLIST)
+    ready.put(code)
     start.wait()
     times, errors = [], []
     for n, item in enumerate(items):
@@ -92,11 +93,12 @@ def rush(url: str, n: int) -> dict:
     owners = create_owners(url, n)
     per_owner = len(load(CHECKLIST).items)
     ctx = mp.get_context("spawn")
-    start, out = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=owner, args=(url, c, p, start, out)) for c, p in owners]
+    ready, start, out = ctx.Queue(), ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=owner, args=(url, c, p, ready, start, out)) for c, p in owners]
     for p in procs:
         p.start()
-    time.sleep(3)  # let every owner sign in before the rush (sign-in is Argon2, deliberately slow)
+    for _ in procs:  # every owner signed in (Argon2, deliberately slow) before the rush
+        ready.get(timeout=600)
     t0 = time.perf_counter()
     start.set()
     results = [out.get(timeout=600) for _ in procs]
