@@ -82,6 +82,28 @@ def test_cap_turns_the_second_visit_into_the_busy_page(start):
     assert first.kernel_id and kernel_alive(server.base, first.kernel_id)
 
 
+def test_app_scripts_are_compressed_and_hashed_ones_cached_for_a_year(start):
+    server = start("--no-preheat", "--max-kernels", "1")
+    page = get_page(server.base + APP)
+    config = json.loads(page.body.split('id="jupyter-config-data" type="application/json">')[1]
+                        .split("</script>")[0])  # fmt: skip
+    widgets = [
+        e
+        for e in config["federated_extensions"]
+        if e["name"] == "@jupyter-widgets/jupyterlab-manager"
+    ]
+    url = f"{server.base}/voila/labextensions/{widgets[0]['name']}/{widgets[0]['load']}"
+    req = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.headers["Content-Encoding"] == "gzip"
+        assert "immutable" in r.headers["Cache-Control"]
+    # a file without a hash in its name is revalidated, as Voila does
+    with urllib.request.urlopen(
+        f"{server.base}/voila/labextensions/{widgets[0]['name']}/package.json", timeout=30
+    ) as r:
+        assert r.headers["Cache-Control"] == "no-cache"
+
+
 def test_preheated_pool_refills_after_the_cap_and_culling_frees_a_kernel(start):
     server = start(
         "--max-kernels", "1", "--pool-size", "1",

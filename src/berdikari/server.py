@@ -175,6 +175,7 @@ def make_app_class():
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
     from berdikari.busy import GuardedVoilaHandler
+    from berdikari.static_cache import HashedAssetsHandler
 
     class BerdikariVoila(Voila):
         name = "berdikari"
@@ -189,6 +190,11 @@ def make_app_class():
             # The app page or the busy page, never a page without its app (berdikari.busy).
             handlers = [
                 (h[0], GuardedVoilaHandler, *h[2:]) if h[1] is TornadoVoilaHandler else h
+                for h in handlers
+            ]
+            # Phones keep the content-hashed extension scripts (berdikari.static_cache).
+            handlers = [
+                (h[0], HashedAssetsHandler, *h[2:]) if "/voila/labextensions/" in h[0] else h
                 for h in handlers
             ]
             # Gzip every response (an app page's scripts are ~5 MB raw, ~1.4 MB gzipped).
