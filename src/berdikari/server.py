@@ -234,6 +234,8 @@ def serve(options: ServeOptions) -> None:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(TEMPLATES_ROOT), os.environ.get("JUPYTER_PATH", "")) if p
     )
+    # Kernels inherit this environment: a stray HTTP_COOKIE would pass for a visitor's cookie.
+    os.environ.pop("HTTP_COOKIE", None)
     # Where a preheated kernel reaches Voila for its visitor's request (Voila's default is
     # 127.0.0.1, which a server bound to one other address would not answer).
     if options.host not in ("", "0.0.0.0", "::", "localhost"):

@@ -23,8 +23,17 @@ CPPOB = "cppob-irtp"
 @pytest.fixture(autouse=True)
 def clean_env(tmp_path, monkeypatch):
     monkeypatch.setenv("BERDIKARI_SECRET_KEY", "test-key-" + "q" * 40)
-    for name in ("HTTP_COOKIE", "VOILA_PREHEAT", "VOILA_KERNEL_ID", "VOILA_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
+    for name in (
+        "HTTP_COOKIE",
+        "QUERY_STRING",
+        "VOILA_PREHEAT",
+        "VOILA_KERNEL_ID",
+        "VOILA_BASE_URL",
+    ):
+        # set, then delete: monkeypatch then restores the variable's absence after the test, even
+        # when wait_for_request wrote it into os.environ
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
 
 
 @pytest.fixture
@@ -188,8 +197,7 @@ def test_a_preheated_kernel_gets_the_request_info_from_voilas_websocket(monkeypa
         monkeypatch.setenv("VOILA_KERNEL_ID", "1234-abcd")
         monkeypatch.setenv("VOILA_APP_PORT", str(port))
         monkeypatch.setenv("VOILA_SERVER_URL", "/")
-        monkeypatch.delenv("HTTP_COOKIE", raising=False)
-        monkeypatch.delenv("QUERY_STRING", raising=False)
+        monkeypatch.setenv("HTTP_COOKIE", "bdk_owner=inherited.from-the-server")
         assert page_request.wait_for_request() is True
         server.shutdown()
     assert seen == ["/voila/query/1234-abcd"]
@@ -207,3 +215,21 @@ def test_an_unreachable_voila_means_no_cookie_not_a_broken_page(monkeypatch):
     monkeypatch.setenv("VOILA_APP_PORT", str(port))
     assert page_request.wait_for_request() is False
     assert session_module.remembered_token() is None
+
+
+def test_a_request_without_cookies_leaves_no_inherited_cookie(monkeypatch):
+    from websockets.sync.server import serve
+
+    def handler(ws):
+        ws.send(json.dumps({"QUERY_STRING": ""}))  # Voila sends HTTP_COOKIE only if sent to it
+
+    with serve(handler, "127.0.0.1", 0) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        monkeypatch.setenv("VOILA_PREHEAT", "True")
+        monkeypatch.setenv("VOILA_KERNEL_ID", "k")
+        monkeypatch.setenv("VOILA_APP_PORT", str(server.socket.getsockname()[1]))
+        monkeypatch.setenv("HTTP_COOKIE", "bdk_owner=inherited.from-the-server")
+        assert page_request.wait_for_request() is True
+        server.shutdown()
+    assert page_request.cookie("bdk_owner") is None

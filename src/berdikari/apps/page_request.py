@@ -56,6 +56,9 @@ def wait_for_request() -> bool:
         return False
     if not isinstance(info, dict):
         return False
+    # The kernel's own environment came from the server, never from this visitor: a Cookie header
+    # the request did not carry must not be read from there.
+    os.environ.pop("HTTP_COOKIE", None)
     for key, value in info.items():
         if isinstance(key, str) and isinstance(value, str):
             os.environ[key] = value
