@@ -31,9 +31,13 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser_context_factory():
-    """Yields a function that opens a fresh browser context (own cookies) in one Chromium."""
+    """Yields a function that opens a fresh browser context (own cookies) in one Chromium.
+
+    Package scope, not session: Playwright's sync API keeps an asyncio loop marked as running
+    while it is open, so it must close before the tests outside ``e2e/`` that run their own loop.
+    """
     from playwright.sync_api import sync_playwright
 
     assert shutil.which(CHROMIUM) or __import__("os").path.exists(CHROMIUM), (
