@@ -93,3 +93,49 @@ def test_facilitator_verifies_and_records_a_visit_with_an_action(server, page):
         store.close()
     assert dialogs == []
     assert external_requests(page) == []
+
+
+def test_the_owner_sees_the_action_the_facilitator_set(server, page, browser_context_factory):
+    """Facilitator A records a visit with an action; the owner, signed in on a phone, reads it
+    (escaped) on the task list and under the result, with its item and due date."""
+    u1 = server["u1"]
+    item = load(CPPOB).items[7].id
+    due = (date.today() + timedelta(days=21)).isoformat()
+    title = "Catat suhu <lemari> es"
+    _sign_in(page, server["base"], "pendamping.a")
+    _case(page, u1.code).locator("button.bdk-open-case").click()
+    page.locator("button.bdk-new-visit").click()
+    page.locator(".bdk-visit-met input").fill("Ibu Sari")
+    page.locator(".bdk-visit-findings textarea").fill("Suhu lemari es belum dicatat.")
+    page.locator(".bdk-action-item-0 input").fill(item)
+    page.locator(".bdk-action-title-0 input").fill(title)
+    page.locator(".bdk-action-due-0 input").fill(due)
+    page.locator("button.bdk-visit-save").click()
+    page.get_by_text("Kunjungan tersimpan dengan 1 tindakan", exact=False).wait_for()
+
+    ctx = browser_context_factory(viewport={"width": 360, "height": 740}, locale="id-ID")
+    owner = ctx.new_page()
+    owner.requested_urls = []
+    owner.on("request", lambda req: owner.requested_urls.append(req.url))
+    owner.goto(server["base"] + "/voila/render/penilaian-mandiri.ipynb")
+    owner.locator(".bdk-app").wait_for(timeout=90_000)
+    owner.locator("button.bdk-start-signin").click()
+    owner.locator(".bdk-code input").fill(u1.code)
+    owner.locator(".bdk-pin input").fill(server["pin1"])
+    owner.locator("button.bdk-signin").click()
+    owner.get_by_text("Makanan atau minuman olahan", exact=True).click()
+    owner.locator(f"button.bdk-checklist-{CPPOB}").click()
+    owner.locator(".bdk-task-list").wait_for()
+    plan = owner.locator(".bdk-owner-actions").first
+    plan.wait_for()
+    row = plan.locator(".bdk-owner-action", has_text=title)
+    assert row.count() == 1, plan.inner_text()
+    text = row.inner_text()
+    assert item in text and due in text
+    assert owner.locator(".bdk-owner-actions script, .bdk-owner-actions lemari").count() == 0
+    assert owner.evaluate("document.documentElement.scrollWidth") <= 360
+    owner.locator("button.bdk-to-check").click()
+    owner.locator("button.bdk-see-result").click()
+    owner.locator(".bdk-result").wait_for()
+    assert owner.locator(".bdk-owner-actions .bdk-owner-action", has_text=title).count() == 1
+    assert external_requests(owner) == []

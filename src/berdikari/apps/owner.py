@@ -565,10 +565,17 @@ class OwnerApp:
                 "bdk-to-check",
             ),
         ]
-        if not self.session.signed_in:
+        if self.session.signed_in:
+            out.insert(1, self.action_plan())
+        else:
             out.append(ui.answers_download(c, answers, self.state.notes_for(c.id), lang))
         out.append(ui.button(t("Change product or checklist", lang), lambda: self.go("start")))
         return out
+
+    def action_plan(self) -> w.HTML:
+        """What the facilitator asked this UMKM to do, read fresh from the store each time."""
+        actions = [a for a in self.session.actions() if a.status in ("open", "in-progress")]
+        return ui.action_plan(actions, self.lang) if actions else ui.html("")
 
     def view_section(self) -> list:
         lang, c, s = self.lang, self.checklist, self.state

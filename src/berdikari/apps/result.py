@@ -192,6 +192,7 @@ def result_view(owner) -> list:
     panel.add_class("bdk-result")
     out: list = [panel]
     if owner.session.signed_in:
+        out.append(owner.action_plan())
         status = ui.html("")
 
         def _submit():

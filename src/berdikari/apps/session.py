@@ -48,6 +48,10 @@ class AnonymousSession:
         """No account, nothing to remember."""
         return None
 
+    def actions(self) -> list:
+        """No account, no facilitator's action plan."""
+        return []
+
     def save_answer(self, checklist_id: str, item_id: str, value: str, note: str | None) -> bool:
         """Return True when the answer is durably saved (never, here)."""
         return False
@@ -100,6 +104,17 @@ class SignedInSession:
         if not drafts:
             return None
         return max(drafts, key=lambda a: a.updated_at).checklist_id
+
+    def actions(self) -> list:
+        """The action plan the facilitator set for this UMKM (``ActionView`` list, open first).
+
+        The service checks that this identity may read it; a store error leaves the list empty
+        (logged) so the owner's page still works."""
+        try:
+            return self._service().actions(self.umkm_id)
+        except Exception:  # noqa: BLE001  the plan is extra: the questions still work without it
+            log.exception("Could not read the action plan")
+            return []
 
     def remember_grant(self) -> str | None:
         """A 2-minute grant the page trades for the "stay signed in" cookie (None if it cannot)."""
