@@ -120,6 +120,24 @@ def test_citing_an_unlisted_regulation_is_reported(tmp_path):
     )
 
 
+def test_a_year_written_into_the_regulation_number_is_reported(tmp_path):
+    path = _broken(
+        tmp_path, ('No. HK.03.1.23.04.12.2207"', 'No. HK.03.1.23.04.12.2207 Tahun 2012"')
+    )
+    (msg,) = _messages(path)
+    assert msg.startswith(f"{path}:{_line_of(path, 'Tahun 2012')}: ")
+    assert "put the year in 'year' only" in msg
+
+
+def test_a_regulation_is_named_once_with_its_year():
+    regs = {r.key: r for c in cl.load_all().values() for r in c.regulations}
+    shorts = {r.short for r in regs.values()}
+    assert "Peraturan BPOM No. 4 Tahun 2024" in shorts
+    assert not [s for s in shorts if s.count("Tahun") > 1 or s.count(str(2010)) > 1]
+    permenkes = [r for r in regs.values() if r.number.endswith("/2010")]
+    assert permenkes and all(r.short == r.number for r in permenkes)
+
+
 def test_graded_rule_requires_criticality(tmp_path):
     path = _broken(tmp_path, ("        criticality: kritis\n", ""))
     (msg,) = _messages(path)

@@ -59,8 +59,22 @@ class Regulation(_Strict):
     uncertain: str | None = None
     """Set when a fact taken from this regulation could not be confirmed; shown to readers."""
 
+    @field_validator("number")
+    @classmethod
+    def _no_year_in_number(cls, value: str) -> str:
+        if re.search(r"\bTahun\b", value):
+            raise ValueError(
+                "the number holds 'Tahun ...'; put the year in 'year' only "
+                "(expected e.g. number: 'Peraturan BPOM No. 4', year: 2024)"
+            )
+        return value
+
     @property
     def short(self) -> str:
+        """'Peraturan BPOM No. 4 Tahun 2024'; a number that ends with its year
+        (Permenkes 1175/MENKES/PER/VIII/2010) is shown as it is."""
+        if self.number.endswith(str(self.year)):
+            return self.number
         return f"{self.number} Tahun {self.year}"
 
 
