@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -193,3 +194,45 @@ def test_guide_url_is_the_one_mapping():
 def test_settings_point_at_the_repository():
     s = settings()
     assert (s.checklists_dir / "README.md").exists()
+
+
+def _copy_checklists(tmp_path) -> Path:
+    src = tmp_path / "checklists"
+    src.mkdir()
+    for f in cl.checklist_files(settings().checklists_dir)[:3]:
+        (src / f.name).write_bytes(f.read_bytes())
+    return src
+
+
+def test_parsed_checklists_are_kept_as_json_and_a_changed_file_is_parsed_again(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("BERDIKARI_DATA_DIR", str(tmp_path / "data"))
+    src = _copy_checklists(tmp_path)
+    first = cl._load_all.__wrapped__(str(src), ())
+    [cache] = (tmp_path / "data" / "cache").glob("checklists-*.json")
+    # read back from the cache: the same models, and the YAML is not parsed
+    monkeypatch.setattr(cl, "load_file", lambda *a, **k: pytest.fail("parsed the YAML again"))
+    assert cl._load_all.__wrapped__(str(src), ()) == first
+    monkeypatch.undo()
+    monkeypatch.setenv("BERDIKARI_DATA_DIR", str(tmp_path / "data"))
+    # a changed checklist gets a new cache file (the old one goes) with the change in it
+    f = sorted(src.glob("*.yaml"))[0]
+    text = f.read_text(encoding="utf-8")
+    some_id = next(iter(first))
+    changed_title = first[some_id].title.id + " (ubah)"
+    f.write_text(text.replace(first[some_id].title.id, changed_title, 1), "utf-8")
+    again = cl._load_all.__wrapped__(str(src), ())
+    [new_cache] = (tmp_path / "data" / "cache").glob("checklists-*.json")
+    assert new_cache != cache
+    assert changed_title in {c.title.id for c in again.values()}
+
+
+def test_a_broken_cache_file_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("BERDIKARI_DATA_DIR", str(tmp_path / "data"))
+    src = _copy_checklists(tmp_path)
+    first = cl._load_all.__wrapped__(str(src), ())
+    [cache] = (tmp_path / "data" / "cache").glob("checklists-*.json")
+    cache.write_text('{"half": ', encoding="utf-8")
+    assert cl._load_all.__wrapped__(str(src), ()) == first
+    assert json.loads(cache.read_text(encoding="utf-8")).keys() == first.keys()

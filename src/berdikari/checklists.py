@@ -9,6 +9,9 @@ every error in a file is reported, not only the first. This module never touches
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -471,11 +474,57 @@ def validate_dir(directory: Path | None = None, guides_dir: Path | None = None) 
 
 @lru_cache(maxsize=4)
 def _load_all(directory: str, stamp: tuple) -> dict[str, Checklist]:
+    files = checklist_files(Path(directory))
+    cache = _cache_file(files)
+    cached = _read_cache(cache)
+    if cached is not None:
+        return cached
     out: dict[str, Checklist] = {}
-    for f in checklist_files(Path(directory)):
+    for f in files:
         c = load_file(f)
         out[c.id] = c
+    _write_cache(cache, out)
     return out
+
+
+# Parsing the YAML with line numbers costs most of a CPU-second; every app kernel needs the
+# checklists. So the validated models are kept as JSON next to the data, named by a hash of the
+# YAML files and of this module: a changed checklist or model makes a new name. Reading it back
+# still goes through pydantic (about 30 ms), and JSON, unlike pickle, cannot run code.
+
+
+def _cache_file(files: list[Path]) -> Path:
+    import pydantic
+
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(pydantic.VERSION.encode())
+    for f in files:
+        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return settings().data_dir / "cache" / f"checklists-{h.hexdigest()[:24]}.json"
+
+
+def _read_cache(cache: Path) -> dict[str, Checklist] | None:
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        return {key: Checklist.model_validate(value) for key, value in data.items()}
+    except (OSError, ValueError):  # missing, half-written or from another version: parse again
+        return None
+
+
+def _write_cache(cache: Path, checklists: dict[str, Checklist]) -> None:
+    """Write the cache atomically; a data folder that cannot be written just means no cache."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        for old in cache.parent.glob("checklists-*.json"):
+            old.unlink(missing_ok=True)
+        part = cache.with_suffix(f".{os.getpid()}.part")
+        part.write_text(
+            json.dumps({k: c.model_dump(mode="json") for k, c in checklists.items()}),
+            encoding="utf-8",
+        )
+        part.replace(cache)
+    except OSError:
+        pass
 
 
 def load_all(directory: Path | None = None) -> dict[str, Checklist]:
