@@ -231,3 +231,24 @@ def test_the_kernel_cap_counts_kernels_still_starting():
     refused = [r for r in results if isinstance(r, web.HTTPError) and r.status_code == 503]
     assert len(refused) == 2
     assert alive == 2
+
+
+def test_every_app_but_the_analysts_example_has_a_kernel_waiting(start):
+    """Defaults: two owner kernels, one each for the staff apps, none for the analysts'
+    notebook, which is for JupyterLab: its address says so (404) and starts no kernel."""
+    server = start(notebooks=ROOT / "notebooks")
+    log = server.log_text
+    assert wait_for(lambda: log().count("is filled with") >= 3, timeout=120)
+    filled = {
+        line.split("Kernel pool of ")[1].split(" is filled")[0]: line.rsplit("with ", 1)[1]
+        for line in log().splitlines()
+        if "is filled with" in line
+    }
+    names = {k.rsplit("/", 1)[-1]: v for k, v in filled.items()}
+    assert names.get("penilaian-mandiri.ipynb", "").startswith("2 ")
+    assert names.get("pendamping.ipynb", "").startswith("1 ")
+    assert names.get("program.ipynb", "").startswith("1 ")
+    assert "analisis-contoh.ipynb" not in names
+    refused = get_page(server.base + "/voila/render/analisis-contoh.ipynb")
+    assert refused.status == 404 and "JupyterLab" in refused.body
+    assert log().count("Kernel started") == 4

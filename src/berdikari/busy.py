@@ -78,6 +78,13 @@ class GuardedVoilaHandler(TornadoVoilaHandler):
 
     @web.authenticated
     async def get(self, path=None):
+        if (path or "").rsplit("/", 1)[-1] in self.settings.get("berdikari_not_served", ()):
+            self.set_status(404)
+            self.set_header("Content-Type", "text/plain; charset=UTF-8")
+            return self.finish(
+                "Notebook ini untuk analis di JupyterLab, bukan aplikasi di server.\n"
+                "This notebook is for analysts in JupyterLab, not an app on the server.\n"
+            )
         self.xsrf_token  # noqa: B018  sets the _xsrf cookie the page-close beacon sends back
         timeout = float(self.settings.get("berdikari_render_timeout", DEFAULT_RENDER_TIMEOUT))
         chunks: list[str] = []

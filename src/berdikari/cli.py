@@ -166,7 +166,7 @@ def _serve_options(
     )
     # Load limits (the "room full of owners" issue); None keeps the ServeOptions default.
     if load.get("pool_size") is not None:
-        options.pool_sizes = {OWNER_APP: load.pop("pool_size")}
+        options.pool_sizes = {**options.pool_sizes, OWNER_APP: load.pop("pool_size")}
     for name, value in load.items():
         if value is not None:
             setattr(options, name, value)

@@ -32,6 +32,9 @@ TEMPLATES_ROOT = Path(__file__).parent / "templates"
 
 TEMPLATE = "berdikari"
 OWNER_APP = "penilaian-mandiri.ipynb"
+ANALYST_NOTEBOOK = "analisis-contoh.ipynb"
+"""A worked example for analysts in JupyterLab (it asks for a password with ``getpass``). The
+server never runs it: no kernel waits for it and its address answers 404 with a short note."""
 
 
 @dataclass
@@ -43,7 +46,7 @@ class ServeOptions:
     """A built site to serve; by default the site is built into ``build/site`` first."""
     build_site: bool = True
     preheat: bool = True
-    pool_sizes: dict[str, int] = field(default_factory=lambda: {OWNER_APP: 2})
+    pool_sizes: dict[str, int] = field(default_factory=lambda: {OWNER_APP: 2, ANALYST_NOTEBOOK: 0})
     default_pool_size: int = 1
     max_kernels: int = 24
     # A page closed or never connected loses its kernel within cull_idle + cull_interval (+ a
@@ -134,6 +137,7 @@ def voila_config(options: ServeOptions, site_dir: Path) -> Config:
     c.Voila.tornado_settings = {
         "compress_response": True,  # too late here: BerdikariVoila.init_handlers adds gzip
         "berdikari_render_timeout": options.render_timeout_seconds,
+        "berdikari_not_served": (ANALYST_NOTEBOOK,),
     }
     c.BerdikariVoila.site_dir = str(site_dir)
     c.VoilaConfiguration.template = TEMPLATE
