@@ -32,6 +32,14 @@ test: $(STAMP) system-deps
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not e2e and not postgres"
 
+## The site alone, built strictly into build/site (open build/site/index.html).
+site: $(STAMP)
+	$(BIN)/berdikari site build
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
 bench: $(STAMP) system-deps
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
 
