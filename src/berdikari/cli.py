@@ -412,6 +412,24 @@ def umkm_add_cmd(
         store.close()
 
 
+@umkm_app.command("reset-pin")
+def umkm_reset_pin_cmd(
+    code: Annotated[str, typer.Argument(help="UMKM code, e.g. PKY-0001")],
+    database_url: StoreUrl = None,
+) -> None:
+    """Give the owner a new PIN (forgotten, or locked after wrong tries); prints it this once.
+    The old PIN and every phone that stays signed in stop working; a lockout ends."""
+    store, svc = _admin(database_url)
+    try:
+        umkm_id = _store_call(svc.umkm_id_for_code, code)
+        pin = _store_call(svc.reset_owner_pin, umkm_id)
+        typer.echo(f"UMKM code: {code.strip().upper()}")
+        typer.echo(f"New PIN: {pin}   (give it to the owner; it is not shown again)")
+        typer.echo("The old PIN and any phone that stays signed in no longer work.")
+    finally:
+        store.close()
+
+
 @app.command("assign")
 def assign_cmd(
     umkm: Annotated[str, typer.Argument(help="UMKM code, e.g. PKY-0001")],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -212,3 +213,60 @@ def test_owner_side_action_plan_is_escaped_and_marks_overdue(world):
     box = ui.action_plan(Service(store, system_identity()).actions(d["u1"].id), "id")
     assert "&lt;script&gt;x()&lt;/script&gt; label" in box.value and "<script>" not in box.value
     assert "lewat tenggat" in box.value
+
+
+def test_pin_card_shows_a_lock_and_a_confirmed_new_pin_once(world):
+    from berdikari.store.auth import sign_in_owner
+    from berdikari.store.errors import AuthError
+
+    store, d = world
+    u3 = d["u3"]
+    app = _app(store)
+    app.go("umkm", umkm_id=u3.id)
+    card = one(app.root, "bdk-pin-card")
+    assert "Pemilik bisa masuk" in all_html(card) and "terkunci" not in all_html(card)
+    for _ in range(5):  # open_store's policy: locked after 5 wrong PINs
+        with pytest.raises(AuthError):
+            sign_in_owner(store, u3.code, "000000")
+    app.go("umkm", umkm_id=u3.id)
+    card = one(app.root, "bdk-pin-card")
+    assert "Masuk terkunci" in all_html(card) and " WIB" in all_html(card)
+    # the first button only asks; cancel leaves everything as it was
+    click(app.root, "bdk-new-pin")
+    assert find(app.root, "bdk-new-pin-confirm") and "PIN lama langsung" in all_html(card)
+    click(app.root, "bdk-new-pin-cancel")
+    assert not find(app.root, "bdk-new-pin-confirm")
+    assert Service(store, system_identity()).umkm(u3.id).pin_locked_until is not None
+    click(app.root, "bdk-new-pin")
+    click(app.root, "bdk-new-pin-confirm")
+    shown = re.search(r">([0-9]{6})</p>", one(app.root, "bdk-new-pin-shown").value)
+    assert shown, one(app.root, "bdk-new-pin-shown").value
+    pin = shown.group(1)
+    assert "tidak ditampilkan lagi" in all_html(card) and "Pemilik bisa masuk" in all_html(card)
+    assert sign_in_owner(store, u3.code, pin).umkm_id == u3.id  # lock lifted, new PIN works
+    click(app.root, "bdk-new-pin-done")
+    assert pin not in all_html(app.root) and find(app.root, "bdk-new-pin")
+
+
+def test_pin_card_shows_the_service_error_when_the_umkm_was_taken_away(world):
+    from html import escape
+
+    from berdikari.apps.staff import error_text
+    from berdikari.store.errors import AccessDenied
+
+    store, d = world
+    u3 = d["u3"]
+    app = _app(store)
+    app.go("umkm", umkm_id=u3.id)
+    admin = Service(store, system_identity())
+    admin.assign(u3.id, d["fb"].id)  # while A's page is open
+    click(app.root, "bdk-new-pin")
+    click(app.root, "bdk-new-pin-confirm")
+    card = one(app.root, "bdk-pin-card")
+    with pytest.raises(AccessDenied) as refused:  # what the service says to A now
+        Service(store, identity(store, "pendamping.a")).reset_owner_pin(u3.id)
+    said = escape(error_text(refused.value, "id"))
+    assert f'<p class="bdk-error">{said}</p>' in all_html(card)
+    assert not find(app.root, "bdk-new-pin-shown")
+    assert find(app.root, "bdk-new-pin")
+    assert [r for r in admin.audit_log(u3.id) if r["action"] == "pin-reset"] == []

@@ -145,3 +145,29 @@ def test_a_pin_agreed_with_the_owner_replaces_the_old_one(world):
     assert sign_in_owner(world.store, world.u1.code, "024680").umkm_id == world.u1.id
     with pytest.raises(AuthError):
         sign_in_owner(world.store, world.u1.code, world.pin1)
+
+
+def test_the_umkm_view_says_whether_the_owner_is_locked_now(world):
+    """The facilitator's PIN card reads this: failed tries, and a lock only while it holds."""
+    wrong = "000000" if world.pin1 != "000000" else "111111"
+    with pytest.raises(AuthError):
+        sign_in_owner(world.store, world.u1.code, wrong)
+    u = world.fa.umkm(world.u1.id)
+    assert (u.pin_locked_until, u.pin_failed_attempts) == (None, 1)
+    for _ in range(2):  # third failure locks (policy in conftest: 3)
+        with pytest.raises(AuthError):
+            sign_in_owner(world.store, world.u1.code, wrong)
+    u = world.fa.umkm(world.u1.id)
+    assert u.pin_locked_until > utcnow() + timedelta(minutes=14)
+    assert world.fb.umkm(world.u2.id).pin_locked_until is None  # the other owner is not locked
+    # a lock that has run out is not shown as one
+    with world.store.write() as s:
+        s.get(Umkm, world.u1.id).locked_until = utcnow() - timedelta(seconds=1)
+    assert world.fa.umkm(world.u1.id).pin_locked_until is None
+    # locked again, then a new PIN from the facilitator lifts it
+    with world.store.write() as s:
+        s.get(Umkm, world.u1.id).locked_until = utcnow() + timedelta(minutes=15)
+    assert world.fa.umkm(world.u1.id).pin_locked_until is not None
+    world.fa.reset_owner_pin(world.u1.id)
+    u = world.fa.umkm(world.u1.id)
+    assert (u.pin_locked_until, u.pin_failed_attempts) == (None, 0)

@@ -175,3 +175,36 @@ def test_backup_and_restore_commands(store_url, tmp_path, monkeypatch):
         b.close()
     r = run(target, "restore", str(path))
     assert r.exit_code == 2 and "restore needs an empty database" in r.output
+
+
+def test_umkm_reset_pin_prints_a_new_pin_once_and_lifts_a_lockout(store, store_url):
+    from berdikari.store.auth import system_identity
+    from berdikari.store.errors import AuthError
+
+    u, old = Service(store, system_identity()).add_umkm(
+        "Amplang Uji", "Ibu Uji", "Kapuas", ["pangan-olahan"]
+    )
+    wrong = "000000" if old != "000000" else "111111"
+    for _ in range(3):  # the store fixture locks after 3 wrong PINs
+        with pytest.raises(AuthError):
+            sign_in_owner(store, u.code, wrong)
+    with pytest.raises(AuthError) as e:
+        sign_in_owner(store, u.code, old)
+    assert e.value.key == "locked"
+
+    r = run(store_url, "umkm", "reset-pin", u.code.lower())
+    assert r.exit_code == 0, r.output
+    pin = r.output.split("New PIN: ")[1].split()[0]
+    assert len(pin) == 6 and pin.isdigit() and r.output.count(pin) == 1
+    assert f"UMKM code: {u.code}" in r.output and "not shown again" in r.output
+    assert sign_in_owner(store, u.code, pin).umkm_id == u.id  # the lock is lifted
+    with pytest.raises(AuthError) as e:
+        sign_in_owner(store, u.code, old)
+    assert e.value.key == "bad-credentials"
+    [row] = [
+        x for x in Service(store, system_identity()).audit_log(u.id) if x["action"] == "pin-reset"
+    ]
+    assert row["actor_role"] == "system" and pin not in str(row["detail"])
+
+    r = run(store_url, "umkm", "reset-pin", "XXX-0009")
+    assert r.exit_code == 2 and "no UMKM with code 'XXX-0009'" in r.output

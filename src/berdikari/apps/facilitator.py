@@ -215,9 +215,12 @@ class FacilitatorApp:
         visits = svc.visits(uid)
         milestones = svc.milestones(uid)
         evidence = svc.evidence(uid)
+        from berdikari.apps.facilitator_forms import pin_card
+
         out: list = [
             ui.button(t("Back to my UMKM", lang), lambda: self.go("list"), "bdk-back"),
             self._profile(u),
+            pin_card(self, u),
             self._milestones(u, milestones),
         ]
         waiting = [a for a in assessments if a.status == "submitted"]

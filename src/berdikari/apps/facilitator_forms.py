@@ -1,4 +1,5 @@
-"""The facilitator app's forms: verify a self-assessment, record a visit, key in a paper checklist.
+"""The facilitator app's forms: verify a self-assessment, record a visit, key in a paper checklist,
+and the card that makes a new PIN for the owner.
 
 Each form is a function of the :class:`~berdikari.apps.facilitator.FacilitatorApp` that returns
 its widgets. Input is checked before anything is written (item IDs, dates, files), and on an error
@@ -8,7 +9,7 @@ only; every typed text is escaped when shown.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta, timezone
 from html import escape
 
 import ipywidgets as w
@@ -24,6 +25,7 @@ from berdikari.store.evidence import EVIDENCE_MAX_BYTES, sniff
 from berdikari.store.reference import VISIT_KINDS
 
 ACTION_ROWS = 3
+WIB = timezone(timedelta(hours=7), "WIB")  # Palangka Raya; lockout times are shown in WIB
 
 
 def _error(message: str) -> str:
@@ -385,3 +387,74 @@ def paper_form(app) -> list:
         save,
         status,
     ]
+
+# --- the owner's PIN ---------------------------------------------------------------------------------
+def pin_status(u, lang: str) -> str:
+    """Whether the owner can sign in now: locked after wrong PINs (until when), or open."""
+    if u.pin_locked_until is not None:
+        until = u.pin_locked_until.astimezone(WIB).strftime("%H:%M")
+        text = t(
+            "Sign-in is locked: too many wrong PINs. It opens again at {time} WIB, or at once with a new PIN.",
+            lang,
+            time=until,
+        )
+        return f'<p class="bdk-pin-status bdk-pin-locked"><strong>{escape(text)}</strong></p>'
+    if not u.has_pin:
+        text = t("The owner has no PIN yet.", lang)
+    else:
+        text = t("The owner can sign in.", lang)
+        if u.pin_failed_attempts:
+            text += " " + t(
+                "{n} wrong PIN(s) since the last sign-in.", lang, n=u.pin_failed_attempts
+            )
+    return f'<p class="bdk-pin-status bdk-pin-open">{escape(text)}</p>'
+
+
+def pin_card(app, u) -> w.VBox:
+    """The owner's PIN: locked or not, and a new PIN after a confirmation, shown once.
+
+    The PIN lives only in this card's widgets: leaving the page (or "Done") drops it. The service
+    checks that the signed-in facilitator is assigned to this UMKM.
+    """
+    lang = app.lang
+    head = ui.html(f"<h3>{escape(t('Owner PIN', lang))}</h3>")
+    status = ui.html(pin_status(u, lang))
+    area = w.VBox(layout=ui.FULL)
+
+    def _ask():
+        warning = ui.html(
+            f"<p><strong>{escape(t('The old PIN stops working at once, and phones that stay signed in are signed out. Make a new PIN?', lang))}</strong></p>",
+            "bdk-new-pin-warning",
+        )
+        yes = ui.button(t("Yes, make a new PIN", lang), _make, "bdk-primary", "bdk-new-pin-confirm")
+        no = ui.button(t("Cancel", lang), _start, "bdk-new-pin-cancel")
+        area.children = [warning, yes, no]
+
+    def _make():
+        try:
+            pin = app.svc().reset_owner_pin(u.id)
+        except Exception as exc:  # noqa: BLE001  the service says why (e.g. no longer assigned)
+            area.children = [ui.html(_error(error_text(exc, lang))), _new_button()]
+            return
+        status.value = f'<p class="bdk-pin-status bdk-pin-open">{escape(t("The owner can sign in.", lang))}</p>'
+        shown = ui.html(
+            f'<p class="bdk-new-pin-value" style="font-size:2.4em;font-weight:bold;'
+            f'letter-spacing:0.15em;margin:0.3em 0">{escape(pin)}</p>'
+            f"<p>{escape(t('Give this PIN to the owner in person or by phone. It is not shown again.', lang))} "
+            f"{escape(t('The old PIN and any phone that stays signed in no longer work.', lang))}</p>",
+            "bdk-new-pin-shown",
+        )
+        done = ui.button(t("Done", lang), lambda: app.go("umkm"), "bdk-new-pin-done")
+        area.children = [shown, done]
+
+    def _new_button():
+        return ui.button(t("Make a new PIN", lang), _ask, "bdk-new-pin")
+
+    def _start():
+        area.children = [_new_button()]
+
+    _start()
+    box = w.VBox([head, status, area], layout=ui.FULL)
+    box.add_class("bdk-card")
+    box.add_class("bdk-pin-card")
+    return box

@@ -81,6 +81,10 @@ class CaseworkOps(Guarded):
             facilitator_id=a.facilitator_id if a else None,
             facilitator_phone=a.facilitator.phone if a else None,
             has_pin=u.pin_hash is not None,
+            pin_locked_until=(
+                u.locked_until if u.locked_until and u.locked_until > utcnow() else None
+            ),
+            pin_failed_attempts=u.failed_attempts or 0,
         )
 
     def umkm(self, umkm_id: int) -> UmkmView:

@@ -41,6 +41,10 @@ class UmkmView:
     facilitator_id: int | None
     facilitator_phone: str | None
     has_pin: bool
+    pin_locked_until: datetime | None = None
+    """Until when the owner's sign-in is locked after wrong PINs; None when it is not locked now."""
+    pin_failed_attempts: int = 0
+    """Wrong PINs in a row since the owner's last sign-in (or the last lockout)."""
 
 
 @dataclass(frozen=True)
