@@ -66,3 +66,13 @@ def test_unknown_category_is_a_clear_error():
 def test_every_route_tutorial_exists():
     for route in routes.ROUTES.values():
         assert (settings().guides_dir / route.tutorial).is_file(), route.tutorial
+
+
+@pytest.mark.parametrize("category", ["obat-tradisional", "kosmetik", "suplemen-kesehatan"])
+def test_non_food_halal_route_points_to_the_non_food_halal_guide(category):
+    # the self-declare tutorial is written for food (its deadline, its free route)
+    halal = next(r for r in routes.recommend(category).routes if r.id == "halal")
+    assert halal.tutorial == routes.NONFOOD_HALAL_TUTORIAL
+    assert (settings().guides_dir / halal.tutorial).is_file()
+    food = routes.recommend("pangan-olahan", ALL_YES).routes
+    assert next(r for r in food if r.id == "halal").tutorial == "langkah/halal-self-declare.md"

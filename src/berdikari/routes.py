@@ -8,7 +8,7 @@ Pure data and one function; no I/O beyond reading checklists.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from berdikari.checklists import Checklist, Text, load_all
 
@@ -164,6 +164,11 @@ CATEGORY_ROUTE = {
     "suplemen-kesehatan": "bpom-sd",
 }
 
+# The halal tutorial (langkah/halal-self-declare.md) is written for food: its deadline and its
+# free route are the food ones. Jamu, cosmetics and supplements get the page on their own
+# deadline, ingredients and whether self-declare is open to them.
+NONFOOD_HALAL_TUTORIAL = "panduan/halal-obat-kosmetik.md"
+
 
 @dataclass(frozen=True)
 class Question:
@@ -249,6 +254,10 @@ def recommend(category: str, answers: dict[str, bool | None] | None = None) -> R
     else:
         route_ids = [CATEGORY_ROUTE[category], "halal"]
     routes = [ROUTES[r] for r in route_ids]
+    if category != "pangan-olahan":
+        routes = [
+            replace(r, tutorial=NONFOOD_HALAL_TUTORIAL) if r.id == "halal" else r for r in routes
+        ]
     for r in routes:
         if r.uncertain:
             uncertain.append(r.uncertain)

@@ -58,7 +58,8 @@ def short_summary(
     if product:
         lines.append(product[:80])
     lines.append(headline(checklist, result, lang))
-    lines.append(t("Readiness: {pct}%", lang, pct=result.readiness))
+    if result.rule != "never":
+        lines.append(t("Readiness: {pct}%", lang, pct=result.readiness))
     if result.gaps:
         lines.append(t("What to fix first", lang) + ":")
         for g in result.gaps[:3]:
@@ -147,6 +148,16 @@ def result_view(owner) -> list:
             f"<h3>{escape(t('Next steps to your permit', lang))}</h3><ul>{''.join(items)}</ul>"
         )
 
+    # A "never" list passes or stops the product: a percentage (and 100% for the other product's
+    # section, all "does not apply") under "stop and talk to your facilitator" would read as
+    # nearly ready, so its result page shows the headline and the gaps only. A readiness list
+    # says its percentage in the headline already: the line is for the IRTP level only.
+    never = result.rule == "never"
+    readiness_html = (
+        f"<p>{escape(t('Readiness: {pct}%', lang, pct=result.readiness))}</p>"
+        if result.level
+        else ""
+    )
     caveat = t(
         "This is a self-check to guide you. Only the inspector decides the level and the permit.",
         lang,
@@ -158,8 +169,7 @@ def result_view(owner) -> list:
     top = ui.html(
         f"<h2>{escape(t('Your result', lang))}</h2>"
         f'<p class="bdk-headline"><strong>{escape(headline(checklist, result, lang))}</strong></p>'
-        f"{level_html}{counts_html}"
-        f"<p>{escape(t('Readiness: {pct}%', lang, pct=result.readiness))}</p>"
+        f"{level_html}{counts_html}{readiness_html}"
         f'<p class="bdk-help bdk-caveat">{escape(caveat)}</p>'
     )
     summary = short_summary(checklist, result, lang, s.product)
@@ -184,7 +194,7 @@ def result_view(owner) -> list:
             top,
             ui.gap_list(result.gaps, lang, owner.guide_base),
             ui.html(steps_html),
-            ui.readiness_chart(result.sections, lang),
+            ui.html("") if never else ui.readiness_chart(result.sections, lang),
             share_box,
         ],
         layout=ui.FULL,
