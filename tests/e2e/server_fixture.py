@@ -38,11 +38,17 @@ def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
 
 
 @contextmanager
-def running_server(tmp: Path, database_url: str):
-    """Yields the base URL of a server on ``database_url``; its log is ``tmp/serve.log``."""
-    site = tmp / "site"
-    site.mkdir(exist_ok=True)
-    (site / "index.html").write_text("<!doctype html><title>Berdikari</title><p>Berdikari</p>")
+def running_server(tmp: Path, database_url: str, site_dir: Path | None = None):
+    """Yields the base URL of a server on ``database_url``; its log is ``tmp/serve.log``.
+
+    ``site_dir`` is served at ``/`` (the owner tests pass the real site build); without it, a
+    one-page site.
+    """
+    site = site_dir
+    if site is None:
+        site = tmp / "site"
+        site.mkdir(exist_ok=True)
+        (site / "index.html").write_text("<!doctype html><title>Berdikari</title><p>Berdikari</p>")
     port = free_port()
     log = tmp / "serve.log"
     env = {**os.environ, "BERDIKARI_DATA_DIR": str(tmp), "BERDIKARI_DATABASE_URL": database_url}

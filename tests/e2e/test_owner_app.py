@@ -9,134 +9,28 @@ cannot be built, which the test reports).
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from berdikari import scoring
-from berdikari.apps.widgets import item_class
 from berdikari.checklists import load
 from tests.e2e.conftest import external_requests
+from tests.e2e.owner_helpers import ANSWER_LABELS, owner_server
+from tests.e2e.owner_helpers import answer as _answer
+from tests.e2e.owner_helpers import horizontal_overflow as _horizontal_overflow
+from tests.e2e.owner_helpers import item as _item
+from tests.e2e.owner_helpers import open_app as _open_app
 
-APP = "/voila/render/penilaian-mandiri.ipynb"
 CPPOB = "cppob-irtp"
-ANSWER_LABELS = {
-    "yes": "Ya",
-    "no": "Tidak",
-    "partial": "Sebagian",
-    "unknown": "Belum tahu",
-    "na": "Tidak berlaku",
-}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"berdikari serve exited:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"berdikari serve did not answer in {timeout}s:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """``berdikari serve`` on a free port with a fresh SQLite database and one owner account."""
-    from berdikari.server import ServeOptions, prepare_site
-    from berdikari.store import open_store
-    from berdikari.store.auth import system_identity
-    from berdikari.store.service import Service
-
-    tmp = tmp_path_factory.mktemp("serve")
-    url = f"sqlite:///{tmp / 'berdikari.db'}"
-    store = open_store(url)
-    umkm, pin = Service(store, system_identity()).add_umkm(
-        name="Keripik <Maju> Jaya",
-        owner_name="Ibu Sari",
-        regency="Kota Palangka Raya",
-        categories=["pangan-olahan"],
-    )
-    store.engine.dispose()
-    site = prepare_site(ServeOptions(site_dir=tmp / "site", build_site=True))
-    port = _free_port()
-    log = tmp / "serve.log"
-    env = {**os.environ, "BERDIKARI_DATA_DIR": str(tmp)}
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "berdikari"),
-                "serve",
-                "--port",
-                str(port),
-                "--database-url",
-                url,
-                "--site-dir",
-                str(site),
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base + "/", proc, log)
-        yield {"base": base, "code": umkm.code, "pin": pin, "site": site, "log": log}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-OVERFLOW_JS = """() => {
-  const width = document.documentElement.clientWidth;
-  const scrollers = [document.documentElement, document.body,
-                     ...document.querySelectorAll('#rendered_cells')];
-  const wide = scrollers.filter(e => e.scrollWidth > e.clientWidth + 1)
-                        .map(e => e.tagName + '#' + e.id + ' ' + e.scrollWidth);
-  for (const e of document.querySelectorAll('.bdk-app *')) {
-    const r = e.getBoundingClientRect();
-    if (r.width > 0 && r.right > width + 1) wide.push(e.className.toString() + ' ' + r.right);
-  }
-  return wide;
-}"""
-
-
-def _horizontal_overflow(page) -> list[str]:
-    """Anything wider than the screen: the document, Voila's cell scroller, or an app element."""
-    return page.evaluate(OVERFLOW_JS)
-
-
-def _open_app(page, base: str) -> None:
-    page.goto(base + APP)
-    page.locator("button.bdk-start-anon").wait_for(timeout=90_000)
-
-
-def _item(page, item_id: str):
-    return page.locator(f'[class~="{item_class(item_id)}"]')
-
-
-def _answer(page, item_id: str, value: str) -> None:
-    box = _item(page, item_id)
-    box.get_by_role("button", name=ANSWER_LABELS[value], exact=True).click()
+    with owner_server(tmp_path_factory.mktemp("serve")) as data:
+        yield data
 
 
 def _choose_cppob(page) -> None:

@@ -13,8 +13,9 @@ import pytest
 from berdikari import owner_sessions
 from berdikari.checklists import load
 from tests.e2e.conftest import external_requests
+from tests.e2e.owner_helpers import APP
 from tests.e2e.server_fixture import running_server
-from tests.e2e.test_owner_app import ANSWER_LABELS, APP, CPPOB, _answer, _choose_cppob, _item
+from tests.e2e.test_owner_app import ANSWER_LABELS, CPPOB, _answer, _choose_cppob, _item
 
 
 @pytest.fixture(scope="module")
