@@ -127,7 +127,8 @@ def test_facilitator_makes_a_new_pin_that_lifts_the_lock_and_ends_the_old_one(
     phone.locator(".bdk-pin input").wait_for()
     phone.get_by_text("tidak lagi membuat Anda tetap masuk", exact=False).wait_for()
     _owner_signs_in(phone, base, u1.code, pin)
-    assert phone.locator(".bdk-pin").count() == 0  # signed in: the form is gone
+    phone.locator(".bdk-pin").wait_for(state="detached")  # signed in: the form is gone
+    phone.get_by_text("Makanan atau minuman olahan", exact=True).wait_for()  # the start page
     assert not phone.locator(".bdk-stay-failed").is_visible()
     assert len(_owner_cookie(phone)) == 1
 
