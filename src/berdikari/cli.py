@@ -30,6 +30,18 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+@app.callback()
+def _settings_ok() -> None:
+    # Before every command: a BERDIKARI_* variable that cannot be used stops here, named, with
+    # exit code 2 and no traceback (berdikari.config.ConfigError).
+    from berdikari.config import ConfigError, settings
+
+    try:
+        settings()
+    except ConfigError as exc:
+        _fail(f"berdikari: {exc}", 2)
+
+
 def _check_choice(value: str, choices: tuple[str, ...], option: str) -> None:
     if value not in choices:
         _fail(f"{option} must be one of {', '.join(choices)}; got {value!r}")

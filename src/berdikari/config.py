@@ -1,6 +1,7 @@
 """One configuration object, read from the environment (``BERDIKARI_*`` variables).
 
-Nothing else in the package reads ``os.environ`` for Berdikari settings.
+Nothing else in the package reads ``os.environ`` for Berdikari settings. A value that cannot be
+used raises :class:`ConfigError`, whose message names the variable.
 """
 
 from __future__ import annotations
@@ -12,6 +13,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 """The source checkout (``checklists/``, ``guides/``, ``notebooks/`` live here)."""
 
+LOCKOUT_TRIES = 5
+"""Wrong PINs or passwords in a row that lock an account (``BERDIKARI_LOCKOUT_TRIES``)."""
+LOCKOUT_MINUTES = 15
+"""How long a locked account stays locked (``BERDIKARI_LOCKOUT_MINUTES``)."""
+
+
+class ConfigError(ValueError):
+    """A ``BERDIKARI_*`` variable holds a value that cannot be used; the message names it."""
+
+
+def _whole_number(env, name: str, default: int) -> int:
+    """``env[name]`` as a whole number of at least 1, ``default`` when unset or empty."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1 (got {raw!r})")
+    return value
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -22,6 +46,8 @@ class Settings:
     data_dir: Path
     database_url: str
     secret_key: str
+    lockout_tries: int = LOCKOUT_TRIES
+    lockout_minutes: int = LOCKOUT_MINUTES
 
 
 def settings() -> Settings:
@@ -36,4 +62,6 @@ def settings() -> Settings:
         data_dir=data_dir,
         database_url=env.get("BERDIKARI_DATABASE_URL", f"sqlite:///{data_dir / 'berdikari.db'}"),
         secret_key=env.get("BERDIKARI_SECRET_KEY", ""),
+        lockout_tries=_whole_number(env, "BERDIKARI_LOCKOUT_TRIES", LOCKOUT_TRIES),
+        lockout_minutes=_whole_number(env, "BERDIKARI_LOCKOUT_MINUTES", LOCKOUT_MINUTES),
     )

@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from berdikari.config import settings
+from berdikari.config import LOCKOUT_MINUTES, LOCKOUT_TRIES, settings
 
 BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -37,8 +37,14 @@ _PG_MIGRATION_LOCK = 0x6265726469  # "berdi": one migrator at a time across app 
 class LockoutPolicy:
     """How many wrong PINs/passwords lock an account, and for how long."""
 
-    max_failures: int = 5
-    minutes: int = 15
+    max_failures: int = LOCKOUT_TRIES
+    minutes: int = LOCKOUT_MINUTES
+
+    @classmethod
+    def from_settings(cls) -> LockoutPolicy:
+        """``BERDIKARI_LOCKOUT_TRIES`` and ``BERDIKARI_LOCKOUT_MINUTES`` (default 5 and 15)."""
+        s = settings()
+        return cls(max_failures=s.lockout_tries, minutes=s.lockout_minutes)
 
 
 def normalise_url(url: str) -> str:
@@ -128,7 +134,7 @@ class Store:
 
     url: str
     engine: Engine
-    lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
+    lockout: LockoutPolicy = field(default_factory=LockoutPolicy.from_settings)
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -160,10 +166,11 @@ def open_store(
     """Open the database at ``url`` (default: ``settings().database_url``).
 
     With ``migrate`` (the default) the schema is brought to the latest migration first, so a new
-    SQLite file is created and ready on first use.
+    SQLite file is created and ready on first use. ``lockout`` defaults to the configured policy
+    (:meth:`LockoutPolicy.from_settings`).
     """
     url = normalise_url(url or settings().database_url)
     engine = make_engine(url)
     if migrate and current_revision(engine) != head_revision():
         upgrade(engine)
-    return Store(url=url, engine=engine, lockout=lockout or LockoutPolicy())
+    return Store(url=url, engine=engine, lockout=lockout or LockoutPolicy.from_settings())
