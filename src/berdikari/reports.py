@@ -65,7 +65,19 @@ FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
 
 
 class ExportTooLarge(ValueError):
-    """A sheet holds more rows than Excel allows; the message says which and what to do."""
+    """A sheet holds more rows than Excel allows; the message says which and what to do.
+
+    ``key`` and ``params`` let the apps say it in their language
+    (:func:`berdikari.apps.messages.error_text`)."""
+
+    key = "export-too-large"
+
+    def __init__(self, sheet: str, rows: int, limit: int):
+        self.params = {"sheet": sheet, "rows": rows, "max": limit}
+        self.message = (
+            f"{sheet}: {rows} rows; Excel holds at most {limit}. Narrow the filters or export CSV."
+        )
+        super().__init__(self.message)
 
 
 def _cell(value):
@@ -162,10 +174,7 @@ def excel_bytes(tables: dict[str, list[dict]], summary: list[dict] | None = None
     named = ([("summary", summary)] if summary is not None else []) + list(tables.items())
     for name, rows in named:
         if len(rows) > EXCEL_MAX_ROWS:
-            raise ExportTooLarge(
-                f"{SHEETS.get(name, name)}: {len(rows)} rows; Excel holds at most "
-                f"{EXCEL_MAX_ROWS}. Narrow the filters or export CSV."
-            )
+            raise ExportTooLarge(SHEETS.get(name, name), len(rows), EXCEL_MAX_ROWS)
         ws = wb.create_sheet(SHEETS.get(name, name)[:31])
         columns = list(rows[0]) if rows else list(COLUMNS.get(name, ()))
         ws.append(columns)

@@ -303,7 +303,8 @@ def test_failed_save_says_so_keeps_the_saved_answer_and_retries_on_the_same_choi
     box = _find(app, ui.item_class(item.id))[0]
     box.choices.value = "no"
     assert calls == ["no"]
-    assert "Belum tersimpan" in box.status.value and "collided" in box.status.value
+    assert "Belum tersimpan. Ada perubahan lain yang disimpan pada saat" in box.status.value
+    assert "collided" not in box.status.value  # the store's English message is not shown
     assert box.choices.value == "yes" and app.state.answers[CPPOB][item.id] == "yes"
     assert "belum tersimpan" in app.saved.value
     box.choices.value = "no"  # the same choice again retries

@@ -13,6 +13,7 @@ never touches the database; the forms are in :mod:`berdikari.apps.facilitator_fo
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -26,6 +27,8 @@ from berdikari.apps.staff import StaffSession, error_text, signin_form
 from berdikari.checklists import load_all
 from berdikari.i18n import t
 from berdikari.store.reference import MILESTONE_KINDS
+
+log = logging.getLogger(__name__)
 
 MILESTONE_LABELS = {
     "nib": "NIB",
@@ -514,7 +517,8 @@ class FacilitatorApp:
             try:
                 pdf = reports.visit_report_pdf(u, latest, actions, milestones, lang)
             except FileNotFoundError as exc:  # no font on this server: the print view works
-                pdf_link.value = f'<p class="bdk-help">{escape(str(exc))}</p>'
+                log.warning("No PDF visit report: %s", exc)
+                pdf_link.value = f'<p class="bdk-help">{escape(t("This server cannot make the PDF (a font is missing). Use the print report instead.", lang))}</p>'
                 return
             pdf_link.value = ui.download_link(
                 t("Download the PDF", lang), f"laporan-{u.code}.pdf", pdf, "application/pdf"

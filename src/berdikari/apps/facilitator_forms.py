@@ -138,9 +138,10 @@ def _item_ids(categories) -> list[str]:
     return ids
 
 
-def check_actions(rows: list[tuple[str, str, date | None]], lang: str) -> list[dict]:
+def check_actions(rows: list[tuple[str, str, date | None]]) -> list[dict]:
     """The filled action rows as keyword arguments for ``add_action``; raises
-    :class:`InvalidInput` (item ID unknown, a title missing) before anything is written."""
+    :class:`InvalidInput` (item ID unknown, a title missing) before anything is written, with a
+    key that :func:`~berdikari.apps.messages.error_text` shows in the app's language."""
     known = {i.id for c in load_all().values() for i in c.items}
     out = []
     for n, (item_id, title, due) in enumerate(rows, 1):
@@ -148,10 +149,15 @@ def check_actions(rows: list[tuple[str, str, date | None]], lang: str) -> list[d
         if not item_id and not title:
             continue
         if not title:
-            raise InvalidInput(f"action {n}", t("write what has to be done", lang))
+            raise InvalidInput(
+                f"action {n}", "write what has to be done", key="action-title-required"
+            )
         if item_id and item_id not in known:
             raise InvalidInput(
-                f"action {n}", t("{item} is not a checklist item ID", lang, item=item_id)
+                f"action {n}",
+                f"{item_id} is not a checklist item ID",
+                key="not-a-checklist-item",
+                params={"item": item_id},
             )
         out.append({"title": title, "item_id": item_id or None, "due_date": due})
     return out
@@ -225,17 +231,16 @@ def visit_form(app) -> list:
 
     def _save():
         try:
-            actions = check_actions(
-                [(i.value, ti.value, d.value) for i, ti, d in action_rows], lang
-            )
-            files = [(f["name"], bytes(f["content"])) for f in upload.value]
-            for name, content in files:
-                problem = file_problem(name, content, lang)
-                if problem:
-                    raise InvalidInput("file", problem)
+            actions = check_actions([(i.value, ti.value, d.value) for i, ti, d in action_rows])
         except InvalidInput as exc:
-            status.value = _error(exc.message)
+            status.value = _error(error_text(exc, lang))
             return
+        files = [(f["name"], bytes(f["content"])) for f in upload.value]
+        for name, content in files:
+            problem = file_problem(name, content, lang)
+            if problem:
+                status.value = _error(problem)
+                return
         svc = app.svc()
         try:
             visit = svc.record_visit(
@@ -387,6 +392,7 @@ def paper_form(app) -> list:
         save,
         status,
     ]
+
 
 # --- the owner's PIN ---------------------------------------------------------------------------------
 def pin_status(u, lang: str) -> str:

@@ -27,6 +27,7 @@ import ipywidgets as w
 from berdikari import routes, scoring
 from berdikari.apps import page_request
 from berdikari.apps import widgets as ui
+from berdikari.apps.messages import error_text
 from berdikari.apps.session import (
     AnonymousSession,
     Loaded,
@@ -526,9 +527,9 @@ class OwnerApp:
             loaded = self.session.open_checklist(checklist_id)
         except Exception as exc:  # noqa: BLE001  StoreError or a lost database: say so, keep going
             self.state.error = t(
-                "Your saved answers could not be loaded: {why}",
+                "Your saved answers could not be loaded. {why}",
                 self.lang,
-                why=getattr(exc, "message", type(exc).__name__),
+                why=error_text(exc, self.lang),
             )
             self.render()
             return
@@ -674,13 +675,13 @@ class OwnerApp:
         try:
             self.session.save_answer(checklist_id, item_id, value, note)
         except Exception as exc:  # noqa: BLE001  shown to the owner; the answer stays on screen
-            why = getattr(exc, "message", None) or t("the server did not answer", self.lang)
+            why = error_text(exc, self.lang)
             if box is not None:
                 ui.set_status(
                     box,
                     "error",
                     self.lang,
-                    t("Not saved: {why}. Choose the answer again to retry.", self.lang, why=why),
+                    t("Not saved. {why} Choose the answer again to retry.", self.lang, why=why),
                 )
             self.state.save_ok = False
             self._render_saved()

@@ -12,6 +12,7 @@ import ipywidgets as w
 
 from berdikari import scoring
 from berdikari.apps import widgets as ui
+from berdikari.apps.messages import error_text
 from berdikari.checklists import Checklist, guide_url
 from berdikari.i18n import t
 from berdikari.report_text import criticality_label, result_text
@@ -209,7 +210,7 @@ def result_view(owner) -> list:
             try:
                 owner.session.submit(checklist.id)
             except Exception as exc:  # noqa: BLE001  shown, nothing lost
-                status.value = f'<p class="bdk-error">{escape(getattr(exc, "message", str(type(exc).__name__)))}</p>'
+                status.value = f'<p class="bdk-error">{escape(error_text(exc, lang))}</p>'
                 return
             status.value = (
                 f'<p class="bdk-saved">{escape(t("Sent to your facilitator.", lang))}</p>'

@@ -15,6 +15,7 @@ from html import escape
 import ipywidgets as w
 
 from berdikari.apps import widgets as ui
+from berdikari.apps.messages import error_text as error_text  # the one error → sentence function
 from berdikari.i18n import t
 
 
@@ -56,13 +57,6 @@ def auth_message(exc, lang: str) -> str:
     if getattr(exc, "key", "") == "locked":
         return t("Too many wrong tries. Wait a few minutes and try again.", lang)
     return t("The username or the password is not right.", lang)
-
-
-def error_text(exc, lang: str) -> str:
-    """What to show for an error from the service layer (its message), or a plain fallback."""
-    return getattr(exc, "message", None) or t(
-        "Something went wrong: {why}", lang, why=type(exc).__name__
-    )
 
 
 def signin_form(

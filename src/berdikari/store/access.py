@@ -29,7 +29,7 @@ class Guarded:
 
     def __init__(self, store: Store, identity: Identity):
         if not isinstance(identity, Identity):
-            raise AccessDenied("no identity: sign in first")
+            raise AccessDenied("no identity: sign in first", key="sign-in-again")
         self.store = store
         self.identity = identity
 
@@ -40,12 +40,15 @@ class Guarded:
             return
         if i.role == "owner":
             if i.umkm_id is None or s.get(Umkm, i.umkm_id) is None:
-                raise AccessDenied("this UMKM no longer exists; sign in again")
+                raise AccessDenied("this UMKM no longer exists; sign in again", key="sign-in-again")
             return
         if i.role in STAFF:
             account = s.get(Account, i.user_id) if i.user_id else None
             if account is None or not account.active or account.role != i.role:
-                raise AccessDenied("this account is disabled or its role changed; sign in again")
+                raise AccessDenied(
+                    "this account is disabled or its role changed; sign in again",
+                    key="sign-in-again",
+                )
             return
         raise AccessDenied(f"unknown role {i.role!r}")
 
@@ -76,12 +79,14 @@ class Guarded:
         if i.role not in roles:
             raise AccessDenied(f"a {i.role} may not do this")
         if i.role == "owner" and umkm_id != i.umkm_id:
-            raise AccessDenied("owners see only their own UMKM")
+            raise AccessDenied("owners see only their own UMKM", key="not-your-umkm")
         if i.role == "facilitator" and not self._is_assigned(s, umkm_id):
-            raise AccessDenied("this UMKM is not assigned to you")
+            raise AccessDenied("this UMKM is not assigned to you", key="not-assigned")
         row = s.get(Umkm, umkm_id)
         if row is None:
-            raise NotFound(f"UMKM {umkm_id} does not exist")
+            raise NotFound(
+                f"UMKM {umkm_id} does not exist", params={"thing": "umkm", "id": umkm_id}
+            )
         return row
 
     def _visible_umkm_ids(self, s: Session):

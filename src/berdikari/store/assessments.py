@@ -65,8 +65,15 @@ class AssessmentOps(Guarded):
         if a is None:
             self._check_identity(s)
             if self.identity.role not in ALL_SEEING:
-                raise AccessDenied(f"assessment {assessment_id} is not yours to see")
-            raise NotFound(f"assessment {assessment_id} does not exist")
+                raise AccessDenied(
+                    f"assessment {assessment_id} is not yours to see",
+                    key="not-yours",
+                    params={"thing": "assessment", "id": assessment_id},
+                )
+            raise NotFound(
+                f"assessment {assessment_id} does not exist",
+                params={"thing": "assessment", "id": assessment_id},
+            )
         self._umkm(s, a.umkm_id)
         return a
 
@@ -99,7 +106,10 @@ class AssessmentOps(Guarded):
             )
         if a.status != "draft":
             raise InvalidInput(
-                "status", f"assessment {a.id} is {a.status}; only a draft can be changed"
+                "status",
+                f"assessment {a.id} is {a.status}; only a draft can be changed",
+                key="not-a-draft",
+                params={"status": a.status},
             )
         c = checklist(a.checklist_id)
         if c.version != a.checklist_version:
@@ -107,6 +117,8 @@ class AssessmentOps(Guarded):
                 "checklist_version",
                 f"checklist {a.checklist_id} changed from {a.checklist_version} to {c.version}; "
                 "start a new assessment",
+                key="checklist-changed",
+                params={"old": a.checklist_version, "new": c.version},
             )
         return a, c
 
@@ -161,10 +173,18 @@ class AssessmentOps(Guarded):
 
     def _check_answer(self, c: cl.Checklist, item_id: object, value: object, note: object):
         if not isinstance(item_id, str) or item_id not in {i.id for i in c.items}:
-            raise InvalidInput(str(item_id), f"not an item of checklist {c.ref}")
+            raise InvalidInput(
+                str(item_id),
+                f"not an item of checklist {c.ref}",
+                key="not-an-item",
+                params={"checklist": c.ref},
+            )
         if value not in scoring.ANSWERS:
             raise InvalidInput(
-                item_id, f"answer {value!r} is not one of {', '.join(scoring.ANSWERS)}"
+                item_id,
+                f"answer {value!r} is not one of {', '.join(scoring.ANSWERS)}",
+                key="not-one-of",
+                params={"value": value, "choices": list(scoring.ANSWERS)},
             )
         return text(f"{item_id} note", note, NOTE_MAX, required=False)
 
@@ -223,7 +243,10 @@ class AssessmentOps(Guarded):
             if missing:
                 shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
                 raise InvalidInput(
-                    "answers", f"{len(missing)} question(s) not answered yet: {shown}"
+                    "answers",
+                    f"{len(missing)} question(s) not answered yet: {shown}",
+                    key="unanswered",
+                    params={"n": len(missing), "items": shown},
                 )
             a.status = "submitted"
             a.submitted_at = utcnow()
@@ -247,11 +270,15 @@ class AssessmentOps(Guarded):
         with self.store.write() as s:
             src = self._assessment(s, assessment_id, lock=True)
             if self.identity.role != "facilitator":
-                raise AccessDenied("only the assigned facilitator may verify an assessment")
+                raise AccessDenied(
+                    "only the assigned facilitator may verify an assessment", key="not-assigned"
+                )
             if src.status != "submitted":
                 raise InvalidInput(
                     "status",
                     f"assessment {src.id} is {src.status}; only a submitted one can be verified",
+                    key="not-submitted",
+                    params={"status": src.status},
                 )
             c = checklist(src.checklist_id)
             if c.version != src.checklist_version:
@@ -259,6 +286,8 @@ class AssessmentOps(Guarded):
                     "checklist_version",
                     f"checklist {c.id} changed from {src.checklist_version} to {c.version}; "
                     "ask the owner to fill the new version",
+                    key="checklist-changed",
+                    params={"old": src.checklist_version, "new": c.version},
                 )
             note = text("note", note, NOTE_MAX, required=False)
             fixes = {}

@@ -2,8 +2,9 @@
 
 Secrets are hashed with Argon2id (argon2-cffi); they are never stored, logged or put in an error
 message in clear. After ``LockoutPolicy.max_failures`` wrong attempts in a row an account is locked
-for ``LockoutPolicy.minutes``; while locked, even the right secret is refused. Failed attempts and
-lockouts go to the audit log (without the secret tried).
+for ``LockoutPolicy.minutes`` (``BERDIKARI_LOCKOUT_TRIES`` and ``BERDIKARI_LOCKOUT_MINUTES``,
+5 and 15 unless set; :mod:`berdikari.config`); while locked, even the right secret is refused.
+Failed attempts and lockouts go to the audit log (without the secret tried).
 
 The only way to get an :class:`Identity` for a person is :func:`sign_in_owner` or
 :func:`sign_in_staff`, or, for an owner who signed in with the PIN and chose "stay signed in",
@@ -68,14 +69,22 @@ def _verify(hashed: str | None, secret: str) -> bool:
 def check_pin(pin: str) -> str:
     """Return ``pin`` if it is exactly 6 digits, else raise :class:`InvalidInput` (no echo)."""
     if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
-        raise InvalidInput("pin", f"a PIN is exactly {PIN_LENGTH} digits (0-9), nothing else")
+        raise InvalidInput(
+            "pin",
+            f"a PIN is exactly {PIN_LENGTH} digits (0-9), nothing else",
+            key="pin-format",
+            params={"digits": PIN_LENGTH},
+        )
     return pin
 
 
 def check_password(password: str) -> str:
     if not isinstance(password, str) or not (PASSWORD_MIN <= len(password) <= PASSWORD_MAX):
         raise InvalidInput(
-            "password", f"a password has {PASSWORD_MIN} to {PASSWORD_MAX} characters"
+            "password",
+            f"a password has {PASSWORD_MIN} to {PASSWORD_MAX} characters",
+            key="password-length",
+            params={"min": PASSWORD_MIN, "max": PASSWORD_MAX},
         )
     return password
 

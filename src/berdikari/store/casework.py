@@ -105,7 +105,12 @@ class CaseworkOps(Guarded):
         who they met (``met_with``, optional, at most 200 characters)."""
         visited_on = a_date("visited_on", visited_on)
         if visited_on > today():
-            raise InvalidInput("visited_on", f"{visited_on} is in the future")
+            raise InvalidInput(
+                "visited_on",
+                f"{visited_on} is in the future",
+                key="date-in-future",
+                params={"date": visited_on.isoformat()},
+            )
         summary = text("summary", summary, SUMMARY_MAX)
         kind = one_of("kind", kind, VISIT_KINDS)
         met_with = text("met_with", met_with, 200, required=False)
@@ -196,8 +201,15 @@ class CaseworkOps(Guarded):
             if a is None:
                 self._check_identity(s)
                 if self.identity.role not in ALL_SEEING:
-                    raise AccessDenied(f"action {action_id} is not yours to change")
-                raise NotFound(f"action {action_id} does not exist")
+                    raise AccessDenied(
+                        f"action {action_id} is not yours to change",
+                        key="not-yours",
+                        params={"thing": "action", "id": action_id},
+                    )
+                raise NotFound(
+                    f"action {action_id} does not exist",
+                    params={"thing": "action", "id": action_id},
+                )
             self._umkm(s, a.umkm_id, roles=("owner", "facilitator"))
             if self.identity.role == "owner" and status not in ("in-progress", "done"):
                 raise AccessDenied("an owner may mark an action in progress or done, nothing else")

@@ -1,7 +1,10 @@
-"""The errors the store raises. Apps catch these and show their message; nothing else.
+"""The errors the store raises. Apps catch these and show them; nothing else.
 
 Messages are plain English sentences that name the field or checklist item at fault. They never
-contain a secret (PIN, password, hash). ``key`` is a stable identifier the apps may translate.
+contain a secret (PIN, password, hash). ``key`` is a stable identifier and ``params`` the values
+its sentence needs: the apps turn both into a sentence in the user's language
+(:func:`berdikari.apps.messages.error_text`), while the CLI and logs keep the English ``message``.
+An error raised without a key has its class's key (``invalid-input``, ``not-found`` …).
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ class StoreError(Exception):
 
     key = "store-error"
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, key: str | None = None, params: dict | None = None):
         self.message = message
+        if key is not None:
+            self.key = key
+        self.params: dict = dict(params or {})
         super().__init__(message)
 
 
@@ -30,9 +36,11 @@ class InvalidInput(StoreError):
 
     key = "invalid-input"
 
-    def __init__(self, field: str, message: str):
+    def __init__(
+        self, field: str, message: str, *, key: str | None = None, params: dict | None = None
+    ):
         self.field = field
-        super().__init__(f"{field}: {message}")
+        super().__init__(f"{field}: {message}", key=key, params=params)
 
 
 class NotFound(StoreError):

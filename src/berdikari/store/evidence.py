@@ -40,16 +40,29 @@ def check_evidence(filename: object, content: object) -> tuple[str, bytes, str]:
     if isinstance(content, memoryview | bytearray):
         content = bytes(content)
     if not isinstance(content, bytes) or not content:
-        raise InvalidInput("file", f"{filename} is empty")
+        raise InvalidInput(
+            "file", f"{filename} is empty", key="file-empty", params={"name": filename}
+        )
     if len(content) > EVIDENCE_MAX_BYTES:
         raise InvalidInput(
             "file",
             f"{filename} is {len(content) / 1048576:.1f} MB; at most "
             f"{EVIDENCE_MAX_BYTES // 1048576} MB per file",
+            key="file-too-big",
+            params={
+                "name": filename,
+                "size": f"{len(content) / 1048576:.1f}",
+                "mb": EVIDENCE_MAX_BYTES // 1048576,
+            },
         )
     mime = sniff(content)
     if mime is None:
-        raise InvalidInput("file", f"{filename} is not a JPEG or PNG photo or a PDF document")
+        raise InvalidInput(
+            "file",
+            f"{filename} is not a JPEG or PNG photo or a PDF document",
+            key="file-type",
+            params={"name": filename},
+        )
     return filename, content, mime
 
 
@@ -110,7 +123,14 @@ class EvidenceOps(Guarded):
             if e is None:
                 self._check_identity(s)
                 if self.identity.role not in ("manager", "system"):
-                    raise AccessDenied(f"evidence {evidence_id} is not yours to see")
-                raise NotFound(f"evidence {evidence_id} does not exist")
+                    raise AccessDenied(
+                        f"evidence {evidence_id} is not yours to see",
+                        key="not-yours",
+                        params={"thing": "evidence", "id": evidence_id},
+                    )
+                raise NotFound(
+                    f"evidence {evidence_id} does not exist",
+                    params={"thing": "evidence", "id": evidence_id},
+                )
             self._umkm(s, e.umkm_id)
             return _view(e), bytes(e.content)

@@ -11,11 +11,11 @@ Usage::
     from berdikari.store.service import Service, AccessDenied, InvalidInput
 
     store = open_store()                      # BERDIKARI_DATABASE_URL; migrates on first use
-    # open_store(url, lockout=LockoutPolicy(max_failures=5, minutes=15)) are the defaults
+    # lockout: BERDIKARI_LOCKOUT_TRIES / _MINUTES (5, 15), or open_store(url, lockout=LockoutPolicy(...))
     me = sign_in_owner(store, "PKY-0001", "123456")
     svc = Service(store, me)
 
-Errors (all subclasses of ``StoreError``, each with ``.message`` and a stable ``.key``):
+Errors (all subclasses of ``StoreError``, each with ``.message``, a stable ``.key`` and ``.params``):
 ``AccessDenied`` (not your data or role), ``InvalidInput`` (``.field`` names the field or
 checklist item ID), ``NotFound`` (managers only; others get AccessDenied), ``Conflict`` (a
 colliding concurrent write; nothing saved), ``AuthError`` (sign-in: ``bad-format``,
