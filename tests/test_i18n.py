@@ -47,3 +47,14 @@ def test_translation_and_placeholders():
 
 def test_unknown_msgid_falls_back_to_english():
     assert t("No such message", "id") == "No such message"
+
+
+def test_every_translation_is_still_used():
+    """A catalogue entry no code uses any more is dead weight that drifts: remove it."""
+    strings: set[str] = set()  # every string literal (implicit concatenation already joined)
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                strings.add(node.value)
+    unused = [msgid for msgid in catalogue("id") if msgid and msgid not in strings]
+    assert unused == [], "remove from src/berdikari/i18n/id/berdikari.po:\n" + "\n".join(unused)
