@@ -200,6 +200,7 @@ def test_unknown_item_and_bad_value_are_errors():
         score(FORM, {"NOPE-01.01": "yes", IDS[0]: "ya"})
     assert "NOPE-01.01: not an item of checklist t@1.0" in str(exc.value)
     assert f"{IDS[0]}: answer 'ya' is not one of yes, no, partial, unknown, na" in str(exc.value)
+    assert exc.value.item_ids == ["NOPE-01.01", IDS[0]]
 
 
 LEVEL_RANK = {level: n for n, level in enumerate(LEVELS)}  # I best … IV worst

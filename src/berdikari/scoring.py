@@ -57,21 +57,26 @@ def irtp_level(counts: dict[str, int]) -> str:
 class AnswerError(ValueError):
     """Answers that do not fit the checklist: unknown item IDs or values outside ANSWERS."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], item_ids: list[str] | None = None):
         self.problems = problems
+        self.item_ids = item_ids or []
+        """The item IDs at fault, in the file's order: language-neutral, for the apps to show."""
         super().__init__("; ".join(problems))
 
 
 def validate_answers(checklist: Checklist, answers: dict[str, str]) -> None:
     known = {i.id for i in checklist.items}
-    problems = []
+    problems, at_fault = [], []
     for item_id, value in answers.items():
         if item_id not in known:
             problems.append(f"{item_id}: not an item of checklist {checklist.ref}")
         elif value not in ANSWERS:
             problems.append(f"{item_id}: answer {value!r} is not one of {', '.join(ANSWERS)}")
+        else:
+            continue
+        at_fault.append(item_id)
     if problems:
-        raise AnswerError(problems)
+        raise AnswerError(problems, at_fault)
 
 
 @dataclass

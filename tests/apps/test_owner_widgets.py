@@ -195,8 +195,9 @@ def test_answers_file_round_trip_and_clear_errors():
     with pytest.raises(AnswersFileError, match="tidak dikenal"):
         read_answers_file(json.dumps({"checklist": "nope", "answers": {}}).encode(), "id")
     bad = json.dumps({"checklist": CPPOB, "answers": {c.items[0].id: "maybe"}}).encode()
-    with pytest.raises(AnswersFileError, match="tidak cocok"):
+    with pytest.raises(AnswersFileError, match="tidak cocok") as exc:
         read_answers_file(bad, "id")
+    assert str(exc.value).endswith(f": {c.items[0].id}")  # the item, no English sentence
 
 
 def test_upload_continues_where_the_file_left_off_and_bad_file_keeps_state():

@@ -102,7 +102,8 @@ def read_answers_file(raw: bytes, lang: str) -> tuple[Checklist, dict[str, str],
             t(
                 "Some answers in the file do not fit the checklist: {problems}",
                 lang,
-                problems="; ".join(exc.problems[:3]),
+                # item IDs only: the scoring module's sentences are English
+                problems=", ".join(exc.item_ids[:5]) + (" …" if len(exc.item_ids) > 5 else ""),
             )
         ) from None
     notes_raw = data.get("notes") if isinstance(data.get("notes"), dict) else {}
