@@ -11,6 +11,8 @@ This module never writes.
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -57,6 +59,17 @@ class Guarded:
         if self.identity.role not in roles:
             allowed = ", ".join(r for r in roles if r != "system") or "administrators"
             raise AccessDenied(f"{doing}: only {allowed} may do this")
+
+    def _missing(self, s: Session, thing: str, record_id: int, doing: str) -> NoReturn:
+        """A record that is not there: only those who may see everything learn that it does not
+        exist (NotFound); everyone else gets AccessDenied, so ids reveal nothing."""
+        self._check_identity(s)
+        params = {"thing": thing, "id": record_id}
+        if self.identity.role not in ALL_SEEING:
+            raise AccessDenied(
+                f"{thing} {record_id} is not yours to {doing}", key="not-yours", params=params
+            )
+        raise NotFound(f"{thing} {record_id} does not exist", params=params)
 
     # --- which UMKM ------------------------------------------------------------------------------
     def _is_assigned(self, s: Session, umkm_id: int) -> bool:

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from berdikari import checklists as cl
 from berdikari import report_text, scoring
-from berdikari.store.access import ALL_SEEING, Guarded
-from berdikari.store.errors import AccessDenied, InvalidInput, NotFound
+from berdikari.store.access import Guarded
+from berdikari.store.errors import AccessDenied, InvalidInput
 from berdikari.store.models import Account, Answer, Assessment, Umkm, utcnow
 from berdikari.store.validate import NOTE_MAX, an_id, text
 from berdikari.store.views import AnswerView, AssessmentView, answer_view, assessment_view
@@ -63,17 +63,7 @@ class AssessmentOps(Guarded):
             q = q.with_for_update()
         a = s.execute(q).scalar_one_or_none()
         if a is None:
-            self._check_identity(s)
-            if self.identity.role not in ALL_SEEING:
-                raise AccessDenied(
-                    f"assessment {assessment_id} is not yours to see",
-                    key="not-yours",
-                    params={"thing": "assessment", "id": assessment_id},
-                )
-            raise NotFound(
-                f"assessment {assessment_id} does not exist",
-                params={"thing": "assessment", "id": assessment_id},
-            )
+            self._missing(s, "assessment", assessment_id, "see")
         self._umkm(s, a.umkm_id)
         return a
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from berdikari.store.access import ALL_SEEING, Guarded
 from berdikari.store.assessments import find_item
-from berdikari.store.errors import AccessDenied, InvalidInput, NotFound
+from berdikari.store.errors import AccessDenied, InvalidInput
 from berdikari.store.models import (
     ActionItem,
     Assessment,
@@ -199,17 +199,7 @@ class CaseworkOps(Guarded):
         with self.store.write() as s:
             a = s.get(ActionItem, an_id("action_id", action_id))
             if a is None:
-                self._check_identity(s)
-                if self.identity.role not in ALL_SEEING:
-                    raise AccessDenied(
-                        f"action {action_id} is not yours to change",
-                        key="not-yours",
-                        params={"thing": "action", "id": action_id},
-                    )
-                raise NotFound(
-                    f"action {action_id} does not exist",
-                    params={"thing": "action", "id": action_id},
-                )
+                self._missing(s, "action", action_id, "change")
             self._umkm(s, a.umkm_id, roles=("owner", "facilitator"))
             if self.identity.role == "owner" and status not in ("in-progress", "done"):
                 raise AccessDenied("an owner may mark an action in progress or done, nothing else")

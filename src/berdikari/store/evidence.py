@@ -13,7 +13,7 @@ import hashlib
 from sqlalchemy import select
 
 from berdikari.store.access import Guarded
-from berdikari.store.errors import AccessDenied, InvalidInput, NotFound
+from berdikari.store.errors import InvalidInput
 from berdikari.store.models import Evidence, Visit
 from berdikari.store.validate import an_id, text
 from berdikari.store.views import EvidenceView
@@ -121,16 +121,6 @@ class EvidenceOps(Guarded):
         with self.store.read() as s:
             e = s.get(Evidence, an_id("evidence_id", evidence_id))
             if e is None:
-                self._check_identity(s)
-                if self.identity.role not in ("manager", "system"):
-                    raise AccessDenied(
-                        f"evidence {evidence_id} is not yours to see",
-                        key="not-yours",
-                        params={"thing": "evidence", "id": evidence_id},
-                    )
-                raise NotFound(
-                    f"evidence {evidence_id} does not exist",
-                    params={"thing": "evidence", "id": evidence_id},
-                )
+                self._missing(s, "evidence", evidence_id, "see")
             self._umkm(s, e.umkm_id)
             return _view(e), bytes(e.content)
