@@ -218,6 +218,10 @@ def make_app_class():
                 for h in handlers
             ]
             handlers.extend(owner_session_handlers(self.base_url, OWNER_APP))
+            # The pages that need no kernel (berdikari.web), before the site's catch-all.
+            from berdikari import web as light_pages
+
+            handlers.extend(light_pages.handlers(self.base_url))
             handlers.append(
                 (
                     r"/(.*)",
