@@ -83,6 +83,18 @@ class Citation(_Strict):
     clause: str = Field(min_length=1)
 
 
+class NotApplicable(_Strict):
+    """When an item may be answered *Tidak berlaku* (does not apply), and what allows it.
+
+    Only the standard itself can allow it: ``cites`` names the regulation (listed in the
+    checklist) and where in it the allowance was read. An item without this refuses N/A.
+    """
+
+    when: Text
+    """Plain words saying when the item does not apply (e.g. the producer has no such equipment)."""
+    cites: Citation
+
+
 class Item(_Strict):
     id: str
     requirement: Text
@@ -94,6 +106,13 @@ class Item(_Strict):
     form_no: int | None = None
     """The item's number on the official paper form, where there is one."""
     uncertain: str | None = None
+    not_applicable: NotApplicable | None = None
+    """Set only where the standard allows the item to be not applicable; otherwise N/A is refused."""
+
+    @property
+    def na_allowed(self) -> bool:
+        """Whether *Tidak berlaku* (N/A) is an accepted answer for this item."""
+        return self.not_applicable is not None
 
     @field_validator("id")
     @classmethod
@@ -184,6 +203,12 @@ class Checklist(_Strict):
                     problems.append(
                         f"{where}.cites.regulation: {item.cites.regulation!r} is not one of this "
                         f"checklist's regulations ({', '.join(keys)})"
+                    )
+                na = item.not_applicable
+                if na is not None and na.cites.regulation not in keys:
+                    problems.append(
+                        f"{where}.not_applicable.cites.regulation: {na.cites.regulation!r} is not "
+                        f"one of this checklist's regulations ({', '.join(keys)})"
                     )
                 if self.scoring.rule in ("irtp-level", "never") and item.criticality is None:
                     problems.append(
