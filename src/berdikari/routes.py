@@ -30,6 +30,8 @@ class Route:
     """Guide page (under guides/) that walks the owner to this permit."""
     next_steps: tuple[Text, ...]
     uncertain: Text | None = None
+    contact: Text | None = None
+    """The office an owner can ask about this route (by name, as the owner would find it)."""
 
 
 ROUTES: dict[str, Route] = {
@@ -56,6 +58,9 @@ ROUTES: dict[str, Route] = {
                 en="Apply for SPP-IRT in OSS, then get your kitchen ready for the inspection.",
             ),
         ),
+        contact=Text(
+            id="Dinas Kesehatan kabupaten/kota Anda", en="Your district or city health office"
+        ),
     ),
     "bpom-md": Route(
         id="bpom-md",
@@ -74,6 +79,7 @@ ROUTES: dict[str, Route] = {
                 en="Register the product in BPOM's food registration system.",
             ),
         ),
+        contact=Text(id="Balai Besar POM di Palangka Raya", en="BPOM's office in Palangka Raya"),
     ),
     "halal": Route(
         id="halal",
@@ -93,6 +99,10 @@ ROUTES: dict[str, Route] = {
                 id="Daftar di SIHALAL dengan bantuan Pendamping Proses Produk Halal.",
                 en="Register in SIHALAL with a halal process assistant.",
             ),
+        ),
+        contact=Text(
+            id="Satgas Layanan Halal di Kantor Wilayah Kementerian Agama Kalimantan Tengah",
+            en="The halal service task force at the provincial office of the Ministry of Religious Affairs",
         ),
     ),
     "bpom-tr": Route(
@@ -114,6 +124,7 @@ ROUTES: dict[str, Route] = {
             ),
             Text(id="Daftarkan produk di BPOM.", en="Register the product with BPOM."),
         ),
+        contact=Text(id="Balai Besar POM di Palangka Raya", en="BPOM's office in Palangka Raya"),
     ),
     "bpom-na": Route(
         id="bpom-na",
@@ -132,6 +143,7 @@ ROUTES: dict[str, Route] = {
                 en="Prepare the product information file (DIP), then notify.",
             ),
         ),
+        contact=Text(id="Balai Besar POM di Palangka Raya", en="BPOM's office in Palangka Raya"),
     ),
     "bpom-sd": Route(
         id="bpom-sd",
@@ -155,6 +167,7 @@ ROUTES: dict[str, Route] = {
             id="Belum pasti apakah sertifikat CPOTB usaha kecil (UKOT/UMOT) diterima untuk suplemen.",
             en="Not confirmed whether a small maker's CPOTB certificate (UKOT/UMOT) counts for supplements.",
         ),
+        contact=Text(id="Balai Besar POM di Palangka Raya", en="BPOM's office in Palangka Raya"),
     ),
 }
 
@@ -215,6 +228,18 @@ FOOD_QUESTIONS: tuple[Question, ...] = (
         ),
     ),
 )
+
+
+# Questions asked before the route is chosen, by category. A category with no entry has one
+# route and asks nothing.
+QUESTIONS: dict[str, tuple[Question, ...]] = {"pangan-olahan": FOOD_QUESTIONS}
+
+
+def questions_for(category: str) -> tuple[Question, ...]:
+    """The route questions to ask an owner of ``category`` (empty when there is one route)."""
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown category {category!r}; expected one of {', '.join(CATEGORIES)}")
+    return QUESTIONS.get(category, ())
 
 
 @dataclass
