@@ -93,6 +93,14 @@ class NotApplicable(_Strict):
     when: Text
     """Plain words saying when the item does not apply (e.g. the producer has no such equipment)."""
     cites: Citation
+    group: str | None = Field(default=None, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    """Items of one group describe one kind of producer or product (e.g. ``kosmetik``): they
+    apply, or do not apply, together."""
+    otherwise: str | None = Field(default=None, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    """The group that must apply when this item's group does not (``umot`` / ``ukot``): an
+    answer sheet with both groups not applicable skips a requirement every producer has."""
+    uncertain: str | None = None
+    """Set when the allowance could not be confirmed in the regulation text; shown to readers."""
 
 
 class Item(_Strict):
@@ -210,16 +218,55 @@ class Checklist(_Strict):
                         f"{where}.not_applicable.cites.regulation: {na.cites.regulation!r} is not "
                         f"one of this checklist's regulations ({', '.join(keys)})"
                     )
+                if na is not None and na.otherwise is not None and na.group is None:
+                    problems.append(
+                        f"{where}.not_applicable.otherwise: needs a 'group' for this item "
+                        f"(the group that {na.otherwise!r} replaces)"
+                    )
                 if self.scoring.rule in ("irtp-level", "never") and item.criticality is None:
                     problems.append(
                         f"{where}.criticality: required by scoring rule {self.scoring.rule!r} "
                         f"(one of {', '.join(CRITICALITIES)})"
                     )
+        problems.extend(self._na_group_problems())
         if self.scoring.rule == "irtp-level" and not self.scoring.eligible_levels:
             problems.append("scoring.eligible_levels: required by scoring rule 'irtp-level'")
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+    def _na_group_problems(self) -> list[str]:
+        """Every item of an N/A group names the same ``otherwise``, and it names a group here."""
+        problems: list[str] = []
+        otherwise: dict[str, tuple[str, str | None]] = {}
+        for s_i, section in enumerate(self.sections):
+            for i_i, item in enumerate(section.items):
+                na = item.not_applicable
+                if na is None or na.group is None:
+                    continue
+                where = f"sections.{s_i}.items.{i_i}.not_applicable"
+                first = otherwise.setdefault(na.group, (item.id, na.otherwise))
+                if first[1] != na.otherwise:
+                    problems.append(
+                        f"{where}.otherwise: {na.otherwise!r}, but {first[0]} of the same group "
+                        f"{na.group!r} says {first[1]!r}; a group has one 'otherwise'"
+                    )
+        for s_i, section in enumerate(self.sections):
+            for i_i, item in enumerate(section.items):
+                na = item.not_applicable
+                if na is None or na.otherwise is None or na.group is None:
+                    continue
+                if na.otherwise not in otherwise or na.otherwise == na.group:
+                    problems.append(
+                        f"sections.{s_i}.items.{i_i}.not_applicable.otherwise: {na.otherwise!r} "
+                        f"is not another N/A group of this checklist "
+                        f"({', '.join(sorted(otherwise)) or 'none'})"
+                    )
+        return problems
+
+    def na_group(self, group: str) -> list[Item]:
+        """The items of one N/A group, in checklist order."""
+        return [i for i in self.items if i.not_applicable and i.not_applicable.group == group]
 
     # --- convenience -------------------------------------------------------------------------
     @property
