@@ -48,6 +48,9 @@ class Settings:
     secret_key: str
     lockout_tries: int = LOCKOUT_TRIES
     lockout_minutes: int = LOCKOUT_MINUTES
+    trusted_proxies: tuple[str, ...] = ()
+    """``BERDIKARI_TRUSTED_PROXIES``: addresses of proxies whose ``X-Forwarded-For`` is believed
+    (:func:`berdikari.web.limits.client_address`); empty: the header is ignored."""
 
 
 def settings() -> Settings:
@@ -64,4 +67,7 @@ def settings() -> Settings:
         secret_key=env.get("BERDIKARI_SECRET_KEY", ""),
         lockout_tries=_whole_number(env, "BERDIKARI_LOCKOUT_TRIES", LOCKOUT_TRIES),
         lockout_minutes=_whole_number(env, "BERDIKARI_LOCKOUT_MINUTES", LOCKOUT_MINUTES),
+        trusted_proxies=tuple(
+            p.strip() for p in env.get("BERDIKARI_TRUSTED_PROXIES", "").split(",") if p.strip()
+        ),
     )

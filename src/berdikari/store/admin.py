@@ -28,6 +28,7 @@ from berdikari.store.models import (
     utcnow,
 )
 from berdikari.store.reference import ORGANISATION_KINDS, REGION_KINDS, SIZES, STAFF_ROLES
+from berdikari.store.sessions import revoke_owner_sessions
 from berdikari.store.validate import NAME_MAX, PHONE_MAX, an_id, one_of, text
 from berdikari.store.views import (
     AssignmentView,
@@ -301,6 +302,7 @@ class AdminOps(Guarded):
             u = self._umkm(s, umkm_id, roles=("facilitator", *ALL_SEEING))
             u.pin_hash, u.failed_attempts, u.locked_until = hashed, 0, None
             self._audit(s, "pin-reset", "umkm", u.id, u.id)
+        revoke_owner_sessions(self.store, umkm_id)  # signed-in browsers sign in again
         return pin
 
     def set_owner_pin(self, umkm_id: int, pin: str) -> None:
@@ -311,6 +313,7 @@ class AdminOps(Guarded):
             u = self._umkm(s, umkm_id, roles=("facilitator", *ALL_SEEING))
             u.pin_hash, u.failed_attempts, u.locked_until = hashed, 0, None
             self._audit(s, "pin-set", "umkm", u.id, u.id)
+        revoke_owner_sessions(self.store, umkm_id)  # signed-in browsers sign in again
 
     def umkm_id_for_code(self, code: str) -> int:
         """The id of the UMKM with this code, if the identity may see it."""

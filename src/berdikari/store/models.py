@@ -341,3 +341,35 @@ class AuditLog(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     umkm_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[dict | None] = mapped_column(JSON)
+
+
+class WebSession(Base):
+    """A signed-in browser (:mod:`berdikari.store.sessions`): only the token's SHA-256 is kept.
+
+    ``credential`` is a digest of the PIN or password hash the session was opened with, so a
+    new PIN or password ends it; ``expires_at`` moves forward with each visit.
+    """
+
+    __tablename__ = "web_session"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ("owner", "staff")), name="kind"),
+        CheckConstraint(
+            "(kind = 'owner' AND umkm_id IS NOT NULL AND account_id IS NULL)"
+            " OR (kind = 'staff' AND account_id IS NOT NULL AND umkm_id IS NULL)",
+            name="one_subject",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    umkm_id: Mapped[int | None] = mapped_column(
+        ForeignKey("umkm.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    credential: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,0 +1,244 @@
+"""Who is asking (the client address) and how often they may try to sign in.
+
+**Client address** (:func:`client_address`): the TCP peer's address; when the peer is one of
+``BERDIKARI_TRUSTED_PROXIES`` (comma-separated IP addresses, e.g. the nginx in front), the
+right-most address of ``X-Forwarded-For`` that is not itself a trusted proxy. Without that
+setting the header is ignored: anyone can write it.
+
+**Sign-in limits** (:class:`SignInLimiter`). Only *failed* attempts count, so a hall of owners
+behind one address who type their PIN right are never slowed; every attempt is *checked*
+before the PIN or password is, so a refused attempt costs no Argon2 hash and reveals nothing.
+A made-up code or username is counted exactly like a real one (the counters are keyed by the
+text typed, not by a database row), so the answers cannot tell which exist. Four rules, in order:
+
+1. **Global ceiling**: more than :data:`GLOBAL_PER_MINUTE` failures a minute on this server
+   (any clients): every attempt is ``throttled`` until the minute has passed. Against a spray
+   from many addresses; high enough that a hall of owners never meets it.
+2. **Per client, growing delay**: a client (an IPv6 client by its /64 network) may fail
+   :data:`CLIENT_FREE` times; after that each further failure asks for a wait that doubles
+   (2 s, 4 s, 8 s … at most :data:`CLIENT_MAX_DELAY`) before the next attempt, and the count
+   forgets one failure every :data:`CLIENT_FORGET`. Spraying PIN 000000 over 88 codes from one
+   address: 20 tries at once, then about one every 3 minutes (the 88 take hours). Answer:
+   ``throttled``.
+3. **Per account and client**: ``BERDIKARI_LOCKOUT_TRIES`` failures on one code/username from
+   one client lock *that client* out of *that account* for ``BERDIKARI_LOCKOUT_MINUTES``. The
+   owner on another phone or connection still gets in. Answer: ``locked``.
+4. **Per account, all clients**: :data:`ACCOUNT_FACTOR` × ``BERDIKARI_LOCKOUT_TRIES`` failures
+   on one code/username within ``BERDIKARI_LOCKOUT_MINUTES`` (from at least
+   :data:`ACCOUNT_FACTOR` addresses, given rule 3): every client is ``locked`` out of that
+   account until older failures leave the window. Against a botnet guessing one PIN. A client
+   that signed in to that account successfully in the last day is exempt (its owner).
+
+Where the counters live: in this process's memory. It is the simplest that holds: the rules
+answer before any database work, cost nothing to keep (entries expire), and a restart only
+forgets them (an attacker cannot restart the server). With several server instances behind
+one proxy an attacker gains at most a factor of the number of instances. The store keeps its
+own account-wide lock in the database as a shared backstop (:mod:`berdikari.store.auth`),
+reached only after failures from many addresses.
+
+This module must never see or keep a PIN or a password, and never decide who someone is.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from berdikari.config import settings
+
+GLOBAL_PER_MINUTE = 300
+"""Failed sign-ins a minute, all clients together, before every attempt is throttled."""
+CLIENT_FREE = 20
+"""Failed sign-ins a client may make before the growing delay starts."""
+CLIENT_MAX_DELAY = 15 * 60.0
+"""The longest wait (seconds) the growing delay asks of one client."""
+CLIENT_FORGET = 180.0
+"""Seconds after which a client's failure count drops by one."""
+ACCOUNT_FACTOR = 10
+"""Account-wide lock after this many times ``BERDIKARI_LOCKOUT_TRIES`` failures (all clients)."""
+TRUSTED_CLIENT_SECONDS = 24 * 3600.0
+"""A client that signed in to an account is exempt from that account's account-wide lock."""
+
+
+def _parse_ip(text: str) -> str | None:
+    text = (text or "").strip()
+    if text.startswith("[") and "]" in text:  # [::1]:port
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:  # 1.2.3.4:port
+        text = text.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
+
+
+def trusted_proxies() -> frozenset[str]:
+    """The addresses of ``BERDIKARI_TRUSTED_PROXIES`` (normalised)."""
+    raw = getattr(settings(), "trusted_proxies", ())
+    return frozenset(ip for ip in (_parse_ip(p) for p in raw) if ip)
+
+
+def client_address(handler) -> str:
+    """The address of the client of a tornado request handler (see the module docstring)."""
+    request = handler.request
+    peer = _parse_ip(getattr(request, "remote_ip", "") or "")
+    connection = getattr(request, "connection", None)
+    context = getattr(connection, "context", None)
+    real_peer = getattr(context, "address", None)
+    if isinstance(real_peer, tuple) and real_peer:
+        peer = _parse_ip(str(real_peer[0])) or peer
+    peer = peer or "unknown"
+    trusted = trusted_proxies()
+    if peer not in trusted:
+        return peer
+    hops = [h for h in request.headers.get_list("X-Forwarded-For") for h in h.split(",")]
+    for hop in reversed(hops):
+        ip = _parse_ip(hop)
+        if ip is None:
+            return peer  # a garbled header: fall back to the proxy itself
+        if ip not in trusted:
+            return ip
+    return peer
+
+
+def limit_key(address: str) -> str:
+    """What the limits count by: an IPv4 address, or an IPv6 address's /64 network (one
+    household or phone line holds a whole /64, so its addresses are one client)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+@dataclass
+class Refusal:
+    """Why an attempt is refused before its secret is checked: ``throttled`` or ``locked``."""
+
+    key: str
+    retry_after: float
+    """Seconds until the same client may try again (a hint for the page; 0 when unknown)."""
+
+
+@dataclass
+class _Client:
+    failures: float = 0.0
+    updated: float = 0.0
+    next_allowed: float = 0.0
+
+
+@dataclass
+class SignInLimiter:
+    """The four rules of the module docstring, for one kind of sign-in (owner or staff).
+
+    ``clock`` returns seconds (monotonic); tests inject their own.
+    """
+
+    tries: int = 5
+    minutes: float = 15.0
+    clock: Callable[[], float] = time.monotonic
+    _clients: dict[str, _Client] = field(default_factory=dict)
+    _pairs: dict[tuple[str, str], deque] = field(default_factory=dict)
+    _accounts: dict[str, deque] = field(default_factory=dict)
+    _global: deque = field(default_factory=deque)
+    _trusted: dict[tuple[str, str], float] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def window(self) -> float:
+        return self.minutes * 60.0
+
+    def _client(self, client: str, now: float) -> _Client:
+        c = self._clients.get(client)
+        if c is None:
+            c = self._clients[client] = _Client(updated=now)
+        forgotten = (now - c.updated) / CLIENT_FORGET
+        c.failures, c.updated = max(0.0, c.failures - forgotten), now
+        return c
+
+    @staticmethod
+    def _trim(q: deque, since: float) -> deque:
+        while q and q[0] <= since:
+            q.popleft()
+        return q
+
+    def check(self, client: str, account: str) -> Refusal | None:
+        """None when this client may try ``account`` now, else why not."""
+        now = self.clock()
+        with self._lock:
+            self._sweep(now)
+            if len(self._trim(self._global, now - 60.0)) >= GLOBAL_PER_MINUTE:
+                return Refusal("throttled", 60.0 - (now - self._global[0]))
+            c = self._client(client, now)
+            if c.next_allowed > now:
+                return Refusal("throttled", c.next_allowed - now)
+            pair = self._trim(self._pairs.get((client, account), deque()), now - self.window)
+            if len(pair) >= self.tries:
+                return Refusal("locked", pair[0] + self.window - now)
+            acct = self._trim(self._accounts.get(account, deque()), now - self.window)
+            exempt = self._trusted.get((client, account), -1e18) > now - TRUSTED_CLIENT_SECONDS
+            if len(acct) >= self.tries * ACCOUNT_FACTOR and not exempt:
+                return Refusal("locked", acct[0] + self.window - now)
+        return None
+
+    def failed(self, client: str, account: str) -> None:
+        """Count a failed attempt (wrong secret, unknown code or username)."""
+        now = self.clock()
+        with self._lock:
+            self._global.append(now)
+            c = self._client(client, now)
+            c.failures += 1
+            over = c.failures - CLIENT_FREE
+            if over > 0:
+                c.next_allowed = now + min(CLIENT_MAX_DELAY, 2.0 ** min(over, 30))
+            self._pairs.setdefault((client, account), deque()).append(now)
+            self._accounts.setdefault(account, deque()).append(now)
+
+    def succeeded(self, client: str, account: str) -> None:
+        """A right secret: this client's failures on this account are forgiven."""
+        now = self.clock()
+        with self._lock:
+            self._pairs.pop((client, account), None)
+            self._trusted[(client, account)] = now
+
+    _last_sweep: float = 0.0
+
+    def _sweep(self, now: float) -> None:
+        """Drop entries nobody needs any more (every minute at most)."""
+        if now - self._last_sweep < 60.0:
+            return
+        self._last_sweep = now
+        for k in [k for k, q in self._pairs.items() if not self._trim(q, now - self.window)]:
+            del self._pairs[k]
+        for k in [k for k, q in self._accounts.items() if not self._trim(q, now - self.window)]:
+            del self._accounts[k]
+        idle = [
+            k
+            for k, c in self._clients.items()
+            if c.next_allowed <= now and c.failures - (now - c.updated) / CLIENT_FORGET <= 0
+        ]
+        for k in idle:
+            del self._clients[k]
+        old = now - TRUSTED_CLIENT_SECONDS
+        for k in [k for k, t in self._trusted.items() if t <= old]:
+            del self._trusted[k]
+
+
+_limiters: dict[str, SignInLimiter] = {}
+
+
+def limiter(kind: str) -> SignInLimiter:
+    """This process's limiter for ``owner`` or ``staff`` sign-ins (configured from settings)."""
+    found = _limiters.get(kind)
+    if found is None:
+        s = settings()
+        found = _limiters[kind] = SignInLimiter(tries=s.lockout_tries, minutes=s.lockout_minutes)
+    return found

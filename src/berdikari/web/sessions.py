@@ -1,0 +1,211 @@
+"""Signing in and out on the light web pages: the session cookies of owners and staff.
+
+A sign-in (:func:`sign_in_owner`, :func:`sign_in_staff`) first asks the client's limiter
+(:mod:`berdikari.web.limits`) whether this client may try this code or username now, then checks
+the secret with :mod:`berdikari.store.auth`, and on success opens a server-side session
+(:mod:`berdikari.store.sessions`) whose random token goes into a cookie:
+
+- ``bdk_owner`` (:data:`OWNER_COOKIE`): an owner. With "stay signed in" the cookie lasts 30 days
+  (renewed by the server's own expiry at each visit); without, it is a browser-session cookie
+  and the server forgets it after a day without visits.
+- ``bdk_staff`` (:data:`STAFF_COOKIE`): a facilitator or manager, a browser-session cookie; the
+  server ends it 12 hours after the last visit.
+
+Both are HttpOnly, SameSite=Lax, ``Path`` = the server's base URL, and Secure when the request
+came over https (directly or as the proxy's ``X-Forwarded-Proto`` says). :func:`owner_identity`
+and :func:`staff_identity` read the cookie and check it in the store at every request (a
+signed-out, expired or revoked session, a new PIN or password, a disabled account: None).
+
+:func:`sign_out` ends the session on the server (the row is deleted, so a copied cookie stops
+working at once) and clears the cookies; it accepts only a POST that carries the XSRF token, so
+another site cannot sign anyone out. :class:`SignOutHandler` is that POST at ``/keluar``.
+
+Errors are :class:`berdikari.store.errors.AuthError` with ``key`` ``bad-format``,
+``bad-credentials``, ``locked`` or ``throttled``; a made-up code or username gets exactly the
+answers a real one gets (the limiter counts the text typed, not database rows).
+
+This module must never log or store a token, PIN or password, and never say whether a code or
+username exists.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tornado import web
+
+from berdikari.store import sessions as store_sessions
+from berdikari.store.auth import PIN_LENGTH, PIN_PATTERN, Identity
+from berdikari.store.auth import sign_in_owner as _store_sign_in_owner
+from berdikari.store.auth import sign_in_staff as _store_sign_in_staff
+from berdikari.store.errors import AuthError
+from berdikari.store.models import utcnow
+from berdikari.web.limits import client_address, limit_key, limiter
+
+OWNER_COOKIE = "bdk_owner"
+STAFF_COOKIE = "bdk_staff"
+STORE_SETTING = "berdikari_store"
+"""A tornado application setting holding the :class:`~berdikari.store.Store` (tests set it);
+without it the server's default store is opened once."""
+
+_default_store = None
+
+
+def store_for(handler):
+    """The store the pages of this application use."""
+    found = handler.settings.get(STORE_SETTING)
+    if found is not None:
+        return found
+    global _default_store
+    if _default_store is None:
+        from berdikari.store import open_store
+
+        _default_store = open_store()
+    return _default_store
+
+
+def cookie_path(handler) -> str:
+    base = handler.settings.get("base_url") or "/"
+    return base if base.endswith("/") else base + "/"
+
+
+def is_https(handler) -> bool:
+    forwarded = handler.request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip()
+    return handler.request.protocol == "https" or forwarded.lower() == "https"
+
+
+def _set(handler, name: str, token: str, max_age: int | None) -> None:
+    handler.set_cookie(
+        name,
+        token,
+        path=cookie_path(handler),
+        max_age=max_age,
+        httponly=True,
+        secure=is_https(handler),
+        samesite="Lax",
+    )
+
+
+def _clear(handler, name: str) -> None:
+    handler.clear_cookie(
+        name, path=cookie_path(handler), httponly=True, secure=is_https(handler), samesite="Lax"
+    )
+
+
+def owner_identity(handler) -> Identity | None:
+    """The signed-in owner of this request (cookie checked in the store), or None."""
+    token = handler.get_cookie(OWNER_COOKIE)
+    if not token:
+        return None
+    return store_sessions.identity_for_token(store_for(handler), token, "owner")
+
+
+def staff_identity(handler) -> Identity | None:
+    """The signed-in facilitator or manager of this request, or None."""
+    token = handler.get_cookie(STAFF_COOKIE)
+    if not token:
+        return None
+    return store_sessions.identity_for_token(store_for(handler), token, "staff")
+
+
+def _refused(key: str, retry_after: float) -> AuthError:
+    minutes = max(1, int(retry_after // 60) + 1)
+    return AuthError(
+        key,
+        f"too many tries; wait about {minutes} minute(s) and try again",
+        utcnow() + timedelta(seconds=max(0.0, retry_after)),
+    )
+
+
+def _attempt(handler, kind: str, account: str, check):
+    client = limit_key(client_address(handler))
+    lim = limiter(kind)
+    refusal = lim.check(client, account)
+    if refusal is not None:
+        raise _refused(refusal.key, refusal.retry_after)
+    try:
+        identity = check()
+    except AuthError as exc:
+        if exc.key in ("bad-credentials", "locked"):
+            lim.failed(client, account)
+        raise
+    lim.succeeded(client, account)
+    return identity
+
+
+def sign_in_owner(handler, code: str, pin: str, remember: bool) -> Identity:
+    """Sign an owner in with the UMKM code and PIN; set the cookie; return the identity.
+
+    Raises :class:`AuthError` (``bad-format``, ``bad-credentials``, ``locked``, ``throttled``).
+    """
+    code = (code or "").strip().upper()
+    if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
+        raise AuthError("bad-format", f"a PIN is exactly {PIN_LENGTH} digits (0-9)")
+    store = store_for(handler)
+    identity = _attempt(handler, "owner", code, lambda: _store_sign_in_owner(store, code, pin))
+    token = store_sessions.create_session(store, identity, remember=remember)
+    max_age = int(store_sessions.OWNER_REMEMBERED.total_seconds()) if remember else None
+    _set(handler, OWNER_COOKIE, token, max_age)
+    return identity
+
+
+def sign_in_staff(handler, username: str, password: str) -> Identity:
+    """Sign a facilitator or manager in; set the cookie; return the identity (same errors)."""
+    username = (username or "").strip().lower()
+    store = store_for(handler)
+    identity = _attempt(
+        handler, "staff", username, lambda: _store_sign_in_staff(store, username, password or "")
+    )
+    token = store_sessions.create_session(store, identity)
+    _set(handler, STAFF_COOKIE, token, None)
+    return identity
+
+
+def sign_out(handler) -> None:
+    """End this browser's owner and staff sessions on the server and clear their cookies.
+
+    Only a POST with a valid XSRF token (form field ``_xsrf`` or header ``X-XSRFToken``) may do
+    this; anything else raises ``tornado.web.HTTPError`` (405 or 403) and ends nothing.
+    """
+    if handler.request.method != "POST":
+        raise web.HTTPError(405)
+    handler.check_xsrf_cookie()
+    store = store_for(handler)
+    for name in (OWNER_COOKIE, STAFF_COOKIE):
+        token = handler.get_cookie(name)
+        if token:
+            store_sessions.delete_session(store, token)
+            _clear(handler, name)
+
+
+class SignOutHandler(web.RequestHandler):
+    """``POST /keluar`` (``_xsrf`` form field): sign out, then back to ``next`` (one of the
+    server's own pages: ``penilaian/`` or ``masuk/staf``; the base URL otherwise).
+
+    A GET ends nothing (another site could make a browser send one): it answers 405.
+    """
+
+    PLACES = ("penilaian/", "masuk/staf")
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def post(self) -> None:
+        sign_out(self)
+        place = self.get_body_argument("next", "")
+        target = cookie_path(self) + (place if place in self.PLACES else "")
+        self.redirect(target, status=303)
+
+    def get(self) -> None:
+        self.set_header("Allow", "POST")
+        raise web.HTTPError(405)
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        self.set_header("Content-Type", "text/plain; charset=UTF-8")
+        self.finish(f"{status_code} {self._reason}\n")
+
+
+def handlers(base_url: str) -> list[tuple]:
+    """The sign-out route (for :data:`berdikari.web.PAGE_MODULES`)."""
+    return [(f"{base_url}keluar", SignOutHandler)]
