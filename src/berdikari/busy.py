@@ -25,6 +25,7 @@ from tornado import web
 from voila.tornado.handler import TornadoVoilaHandler
 
 from berdikari.kernels import shutdown_quietly
+from berdikari.web.staff_signin import gate as staff_gate
 
 APP_MARKER = "application/vnd.jupyter.widget-view+json"
 """Every Berdikari app displays a widget; a page without this output has no app."""
@@ -85,6 +86,11 @@ class GuardedVoilaHandler(TornadoVoilaHandler):
                 "Notebook ini untuk analis di JupyterLab, bukan aplikasi di server.\n"
                 "This notebook is for analysts in JupyterLab, not an app on the server.\n"
             )
+        # --- staff-gate helper's lines (kernels helper: please keep these five as they are) ---
+        # No kernel for a staff app without a signed-in staff session of its role: answered
+        # here (redirect to /masuk/staf, or the wrong-role page) before Voila starts or takes one.
+        if staff_gate(self, path):
+            return
         self.xsrf_token  # noqa: B018  sets the _xsrf cookie the page-close beacon sends back
         timeout = float(self.settings.get("berdikari_render_timeout", DEFAULT_RENDER_TIMEOUT))
         chunks: list[str] = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 
-PAGE_MODULES: tuple[str, ...] = ()
+PAGE_MODULES: tuple[str, ...] = ("staff_signin",)
 """Modules (under ``berdikari.web``) whose ``handlers(base_url)`` the server installs, in order."""
 
 
