@@ -149,7 +149,7 @@ def test_paper_checklist_keyed_in_becomes_a_verified_assessment(world):
     typed = one(app.root, "bdk-paper-input")
     typed.value = "y" * 3 + "x"
     assert "bukan salah satu dari y t s b -" in all_html(app.root)
-    typed.value = "Y y t\n" + "-" * (len(c.items) - 3)
+    typed.value = "Y y t\n" + "b" * (len(c.items) - 3)  # '-' only where N/A is allowed
     assert f"{len(c.items)} dari {len(c.items)} terisi" in all_html(
         one(app.root, "bdk-paper-preview")
     )
@@ -161,7 +161,7 @@ def test_paper_checklist_keyed_in_becomes_a_verified_assessment(world):
         ("verified", True),
     ]
     answers = {k: v.value for k, v in done[1].answers.items()}
-    assert answers[c.items[2].id] == "no" and answers[c.items[3].id] == "na"
+    assert answers[c.items[2].id] == "no" and answers[c.items[3].id] == "unknown"
 
 
 def test_parse_paper_reports_position_and_next_item():

@@ -32,6 +32,16 @@ def _error(message: str) -> str:
     return f'<p class="bdk-error">{escape(message)}</p>'
 
 
+def _not_saved(exc: BaseException, lang: str) -> str:
+    """A save that failed: why, and that nothing of it was written (each save is one
+    transaction in the service) while the form keeps what was typed."""
+    return _error(
+        error_text(exc, lang)
+        + " "
+        + t("Nothing was saved. What you typed is still in the form.", lang)
+    )
+
+
 # --- verify --------------------------------------------------------------------------------------
 def verify_form(app) -> list:
     """Every item with the owner's answer preselected: keep it (agree) or pick another and say why.
@@ -228,6 +238,7 @@ def visit_form(app) -> list:
         box.add_class("bdk-card")
         action_boxes.append(box)
     status = ui.html("")
+    saved_once: list[bool] = []
 
     def _save():
         try:
@@ -241,35 +252,28 @@ def visit_form(app) -> list:
             if problem:
                 status.value = _error(problem)
                 return
-        svc = app.svc()
+        if saved_once:
+            return  # a second click on the same form: the visit is already saved
         try:
-            visit = svc.record_visit(
-                u.id, on.value, findings.value, kind.value, met_with=met.value or None
+            app.svc().record_visit(
+                u.id,
+                on.value,
+                findings.value,
+                kind.value,
+                met_with=met.value or None,
+                files=files,
+                actions=actions,
             )
-        except Exception as exc:  # noqa: BLE001  nothing written; the form stays filled
-            status.value = _error(error_text(exc, lang))
+        except Exception as exc:  # noqa: BLE001  one transaction: nothing written, form stays
+            status.value = _not_saved(exc, lang)
             return
-        problems = []
-        for name, content in files:
-            try:
-                svc.add_evidence(u.id, name, content, visit_id=visit.id)
-            except Exception as exc:  # noqa: BLE001
-                problems.append(error_text(exc, lang))
-        for kwargs in actions:
-            try:
-                svc.add_action(u.id, **kwargs)
-            except Exception as exc:  # noqa: BLE001
-                problems.append(error_text(exc, lang))
-        saved = t(
+        saved_once.append(True)
+        app.state.message = t(
             "Visit saved with {a} action(s) and {f} file(s).",
             lang,
             a=len(actions),
             f=len(files),
         )
-        if problems:
-            app.state.error = saved + " " + t("Not saved:", lang) + " " + "; ".join(problems)
-        else:
-            app.state.message = saved
         app.go("umkm")
 
     save = ui.button(t("Save visit", lang), _save, "bdk-primary", "bdk-visit-save")
@@ -336,6 +340,7 @@ def paper_form(app) -> list:
     )
     verified.add_class("bdk-paper-verified")
     status = ui.html("")
+    saved_once: list[bool] = []
 
     def _checklist():
         return load_all()[pick.value]
@@ -365,16 +370,20 @@ def paper_form(app) -> list:
                 or t("{n} of {total} entered", lang, n=len(entry.answers), total=len(c.items))
             )
             return
-        svc = app.svc()
+        if saved_once:
+            return  # a second click on the same form: already saved
         try:
-            draft = svc.start_or_resume_assessment(u.id, c.id)
-            svc.save_answers(draft.id, {k: (v, None) for k, v in entry.answers.items()})
-            svc.submit_assessment(draft.id)
-            if verified.value:
-                svc.verify_assessment(draft.id, None, t("Keyed in from the paper form.", lang))
-        except Exception as exc:  # noqa: BLE001  the letters stay in the box
-            status.value = _error(error_text(exc, lang))
+            app.svc().key_in_paper(
+                u.id,
+                c.id,
+                entry.answers,
+                verified=verified.value,
+                note=t("Keyed in from the paper form.", lang),
+            )
+        except Exception as exc:  # noqa: BLE001  one transaction: nothing written, letters stay
+            status.value = _not_saved(exc, lang)
             return
+        saved_once.append(True)
         app.state.message = t("Paper checklist saved ({n} answers).", lang, n=len(entry.answers))
         app.go("umkm")
 

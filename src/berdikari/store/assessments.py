@@ -128,38 +128,41 @@ class AssessmentOps(Guarded):
         """
         c = checklist(checklist_id)
         with self.store.write() as s:
-            self._umkm(s, umkm_id, roles=WRITERS)
-            s.execute(select(Umkm.id).where(Umkm.id == umkm_id).with_for_update()).one()
-            role = self.identity.role
-            a = (
-                s.execute(
-                    select(Assessment)
-                    .where(
-                        Assessment.umkm_id == umkm_id,
-                        Assessment.checklist_id == c.id,
-                        Assessment.checklist_version == c.version,
-                        Assessment.filled_by == role,
-                        Assessment.status == "draft",
-                    )
-                    .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+            return self._view(s, self._start_or_resume(s, umkm_id, c))
+
+    def _start_or_resume(self, s: Session, umkm_id: int, c: cl.Checklist) -> Assessment:
+        self._umkm(s, umkm_id, roles=WRITERS)
+        s.execute(select(Umkm.id).where(Umkm.id == umkm_id).with_for_update()).one()
+        role = self.identity.role
+        a = (
+            s.execute(
+                select(Assessment)
+                .where(
+                    Assessment.umkm_id == umkm_id,
+                    Assessment.checklist_id == c.id,
+                    Assessment.checklist_version == c.version,
+                    Assessment.filled_by == role,
+                    Assessment.status == "draft",
                 )
-                .scalars()
-                .first()
+                .order_by(Assessment.created_at.desc(), Assessment.id.desc())
             )
-            if a is None:
-                a = Assessment(
-                    umkm_id=umkm_id,
-                    checklist_id=c.id,
-                    checklist_version=c.version,
-                    filled_by=role,
-                    status="draft",
-                    created_by_id=self.identity.user_id if role == "facilitator" else None,
-                    result=compute_result(c, {}),
-                )
-                s.add(a)
-                s.flush()
-                self._audit(s, "assessment-start", "assessment", a.id, umkm_id, {"ref": c.ref})
-            return self._view(s, a)
+            .scalars()
+            .first()
+        )
+        if a is None:
+            a = Assessment(
+                umkm_id=umkm_id,
+                checklist_id=c.id,
+                checklist_version=c.version,
+                filled_by=role,
+                status="draft",
+                created_by_id=self.identity.user_id if role == "facilitator" else None,
+                result=compute_result(c, {}),
+            )
+            s.add(a)
+            s.flush()
+            self._audit(s, "assessment-start", "assessment", a.id, umkm_id, {"ref": c.ref})
+        return a
 
     def _check_answer(self, c: cl.Checklist, item_id: object, value: object, note: object):
         if not isinstance(item_id, str) or item_id not in {i.id for i in c.items}:
@@ -216,33 +219,39 @@ class AssessmentOps(Guarded):
     def save_answers(self, assessment_id: int, answers: dict[str, tuple[str, str | None]]):
         """Save several answers at once, all or nothing: ``{item_id: (value, note)}``."""
         with self.store.write() as s:
-            a, c = self._for_writing(s, assessment_id)
-            checked = {k: (v, self._check_answer(c, k, v, n)) for k, (v, n) in answers.items()}
-            existing = self._answers(s, a)
-            for item_id, (value, note) in checked.items():
-                self._set(s, a, existing, item_id, value, note)
-            self._rescore(s, a, c)
-            return self._view(s, a)
+            return self._view(s, self._save_answers(s, assessment_id, answers))
+
+    def _save_answers(self, s: Session, assessment_id: int, answers: dict) -> Assessment:
+        a, c = self._for_writing(s, assessment_id)
+        checked = {k: (v, self._check_answer(c, k, v, n)) for k, (v, n) in answers.items()}
+        existing = self._answers(s, a)
+        for item_id, (value, note) in checked.items():
+            self._set(s, a, existing, item_id, value, note)
+        self._rescore(s, a, c)
+        return a
 
     def submit_assessment(self, assessment_id: int) -> AssessmentView:
         """Submit a draft for verification. Every item must be answered (``unknown`` counts)."""
         with self.store.write() as s:
-            a, c = self._for_writing(s, assessment_id)
-            answered = self._answers(s, a)
-            missing = [i.id for i in c.items if i.id not in answered]
-            if missing:
-                shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
-                raise InvalidInput(
-                    "answers",
-                    f"{len(missing)} question(s) not answered yet: {shown}",
-                    key="unanswered",
-                    params={"n": len(missing), "items": shown},
-                )
-            a.status = "submitted"
-            a.submitted_at = utcnow()
-            self._rescore(s, a, c)
-            self._audit(s, "assessment-submit", "assessment", a.id, a.umkm_id)
-            return self._view(s, a)
+            return self._view(s, self._submit(s, assessment_id))
+
+    def _submit(self, s: Session, assessment_id: int) -> Assessment:
+        a, c = self._for_writing(s, assessment_id)
+        answered = self._answers(s, a)
+        missing = [i.id for i in c.items if i.id not in answered]
+        if missing:
+            shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+            raise InvalidInput(
+                "answers",
+                f"{len(missing)} question(s) not answered yet: {shown}",
+                key="unanswered",
+                params={"n": len(missing), "items": shown},
+            )
+        a.status = "submitted"
+        a.submitted_at = utcnow()
+        self._rescore(s, a, c)
+        self._audit(s, "assessment-submit", "assessment", a.id, a.umkm_id)
+        return a
 
     def verify_assessment(
         self,
@@ -258,74 +267,101 @@ class AssessmentOps(Guarded):
         and becomes ``verified``. Returns the new assessment.
         """
         with self.store.write() as s:
-            src = self._assessment(s, assessment_id, lock=True)
-            if self.identity.role != "facilitator":
-                raise AccessDenied(
-                    "only the assigned facilitator may verify an assessment", key="not-assigned"
-                )
-            if src.status != "submitted":
-                raise InvalidInput(
-                    "status",
-                    f"assessment {src.id} is {src.status}; only a submitted one can be verified",
-                    key="not-submitted",
-                    params={"status": src.status},
-                )
-            c = checklist(src.checklist_id)
-            if c.version != src.checklist_version:
-                raise InvalidInput(
-                    "checklist_version",
-                    f"checklist {c.id} changed from {src.checklist_version} to {c.version}; "
-                    "ask the owner to fill the new version",
-                    key="checklist-changed",
-                    params={"old": src.checklist_version, "new": c.version},
-                )
-            note = text("note", note, NOTE_MAX, required=False)
-            fixes = {}
-            for item_id, fix in (corrections or {}).items():
-                value, fix_note = fix if isinstance(fix, tuple) else (fix, None)
-                fixes[item_id] = (value, self._check_answer(c, item_id, value, fix_note))
-            now = utcnow()
-            new = Assessment(
-                umkm_id=src.umkm_id,
-                checklist_id=src.checklist_id,
-                checklist_version=src.checklist_version,
-                filled_by="facilitator",
-                status="verified",
-                verifies_id=src.id,
-                created_by_id=self.identity.user_id,
-                submitted_at=now,
-                verified_at=now,
-                verified_by_id=self.identity.user_id,
-                note=note,
+            return self._view(s, self._verify(s, assessment_id, corrections, note))
+
+    def _verify(self, s: Session, assessment_id: int, corrections, note) -> Assessment:
+        src = self._assessment(s, assessment_id, lock=True)
+        if self.identity.role != "facilitator":
+            raise AccessDenied(
+                "only the assigned facilitator may verify an assessment", key="not-assigned"
             )
-            s.add(new)
-            s.flush()
-            for x in self._answers(s, src).values():
-                s.add(
-                    Answer(
-                        assessment_id=new.id,
-                        item_id=x.item_id,
-                        value=x.value,
-                        note=x.note,
-                        set_by_role=x.set_by_role,
-                        set_by_id=x.set_by_id,
-                        set_by_name=x.set_by_name,
-                        set_at=x.set_at,
-                    )
-                )
-            s.flush()
-            existing = self._answers(s, new)
-            for item_id, (value, fix_note) in fixes.items():
-                self._set(s, new, existing, item_id, value, fix_note)
-            src.status, src.verified_at, src.verified_by_id = "verified", now, self.identity.user_id
-            src.updated_at = now
-            self._rescore(s, new, c)
-            self._audit(
-                s,
-                "assessment-verify",
-                "assessment",
-                new.id,
-                src.umkm_id,
-                {"verifies": src.id, "corrections": sorted(fixes)},
+        if src.status != "submitted":
+            raise InvalidInput(
+                "status",
+                f"assessment {src.id} is {src.status}; only a submitted one can be verified",
+                key="not-submitted",
+                params={"status": src.status},
             )
-            return self._view(s, new)
+        c = checklist(src.checklist_id)
+        if c.version != src.checklist_version:
+            raise InvalidInput(
+                "checklist_version",
+                f"checklist {c.id} changed from {src.checklist_version} to {c.version}; "
+                "ask the owner to fill the new version",
+                key="checklist-changed",
+                params={"old": src.checklist_version, "new": c.version},
+            )
+        note = text("note", note, NOTE_MAX, required=False)
+        fixes = {}
+        for item_id, fix in (corrections or {}).items():
+            value, fix_note = fix if isinstance(fix, tuple) else (fix, None)
+            fixes[item_id] = (value, self._check_answer(c, item_id, value, fix_note))
+        now = utcnow()
+        new = Assessment(
+            umkm_id=src.umkm_id,
+            checklist_id=src.checklist_id,
+            checklist_version=src.checklist_version,
+            filled_by="facilitator",
+            status="verified",
+            verifies_id=src.id,
+            created_by_id=self.identity.user_id,
+            submitted_at=now,
+            verified_at=now,
+            verified_by_id=self.identity.user_id,
+            note=note,
+        )
+        s.add(new)
+        s.flush()
+        for x in self._answers(s, src).values():
+            s.add(
+                Answer(
+                    assessment_id=new.id,
+                    item_id=x.item_id,
+                    value=x.value,
+                    note=x.note,
+                    set_by_role=x.set_by_role,
+                    set_by_id=x.set_by_id,
+                    set_by_name=x.set_by_name,
+                    set_at=x.set_at,
+                )
+            )
+        s.flush()
+        existing = self._answers(s, new)
+        for item_id, (value, fix_note) in fixes.items():
+            self._set(s, new, existing, item_id, value, fix_note)
+        src.status, src.verified_at, src.verified_by_id = "verified", now, self.identity.user_id
+        src.updated_at = now
+        self._rescore(s, new, c)
+        self._audit(
+            s,
+            "assessment-verify",
+            "assessment",
+            new.id,
+            src.umkm_id,
+            {"verifies": src.id, "corrections": sorted(fixes)},
+        )
+        return new
+
+    def key_in_paper(
+        self,
+        umkm_id: int,
+        checklist_id: str,
+        answers: dict[str, str],
+        verified: bool = False,
+        note: str | None = None,
+    ) -> AssessmentView:
+        """A facilitator types a paper checklist: every item's answer (``{item_id: value}``),
+        submitted, and with ``verified`` also verified by them (``note`` on the verification).
+
+        All or nothing: the draft, its answers, the submission and the verification are one
+        transaction, so a failure (or a server killed half-way) leaves no half-entered form.
+        Returns the verified assessment, or the submitted one."""
+        c = checklist(checklist_id)
+        with self.store.write() as s:
+            self._umkm(s, umkm_id, roles=("facilitator",))
+            a = self._start_or_resume(s, umkm_id, c)
+            self._save_answers(s, a.id, {k: (v, None) for k, v in answers.items()})
+            a = self._submit(s, a.id)
+            if verified:
+                a = self._verify(s, a.id, None, note)
+            return self._view(s, a)

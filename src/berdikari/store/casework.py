@@ -7,7 +7,9 @@ write adds an audit-log row in the same transaction.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session
 from berdikari.store.access import ALL_SEEING, Guarded
 from berdikari.store.assessments import find_item
 from berdikari.store.errors import AccessDenied, InvalidInput
+from berdikari.store.evidence import check_evidence, insert_evidence
 from berdikari.store.models import (
     ActionItem,
     Assessment,
@@ -52,6 +55,41 @@ CARE = ("facilitator", *ALL_SEEING)  # the assigned facilitator, managers, admin
 
 def today() -> date:
     return datetime.now(UTC).date()
+
+
+def _check_action(
+    title: object,
+    due_date: date | str | None = None,
+    item_id: str | None = None,
+    responsible: str = "owner",
+    *,
+    where: str | None = None,
+) -> dict:
+    """The columns of a new action item, or :class:`InvalidInput`; ``where`` (``action 2``)
+    names the field when the action is one of several, so the message says which one."""
+    title = text(where or "title", title, TITLE_MAX)
+    due = a_date(where or "due_date", due_date, required=False)
+    responsible = one_of(where or "responsible", responsible, ACTION_RESPONSIBLE)
+    checklist_id = None
+    if item_id is not None:
+        try:
+            checklist_id = find_item(item_id).id
+        except InvalidInput:
+            if where is None:
+                raise
+            raise InvalidInput(
+                where,
+                f"{item_id} is not a checklist item ID",
+                key="not-a-checklist-item",
+                params={"item": item_id},
+            ) from None
+    return {
+        "title": title,
+        "due_date": due,
+        "item_id": item_id,
+        "checklist_id": checklist_id,
+        "responsible": responsible,
+    }
 
 
 class CaseworkOps(Guarded):
@@ -100,9 +138,18 @@ class CaseworkOps(Guarded):
         summary: str,
         kind: str = "site",
         met_with: str | None = None,
+        *,
+        files: Sequence[tuple[str, bytes]] = (),
+        actions: Sequence[Mapping[str, Any]] = (),
     ) -> VisitView:
-        """The assigned facilitator logs a visit (``kind``: site, phone, online, training) and
-        who they met (``met_with``, optional, at most 200 characters)."""
+        """The assigned facilitator logs a visit (``kind``: site, phone, online, training), who
+        they met (``met_with``, optional, at most 200 characters), the photos or documents
+        taken there (``files``: ``(filename, bytes)``, as :meth:`add_evidence`) and the action
+        items agreed (``actions``: keyword arguments of :meth:`add_action`).
+
+        All or nothing: every file and action is checked before anything is written, and the
+        visit, its files, its actions and their audit rows are one transaction. An error in
+        the n-th action names ``action n``; nothing is saved then."""
         visited_on = a_date("visited_on", visited_on)
         if visited_on > today():
             raise InvalidInput(
@@ -114,8 +161,12 @@ class CaseworkOps(Guarded):
         summary = text("summary", summary, SUMMARY_MAX)
         kind = one_of("kind", kind, VISIT_KINDS)
         met_with = text("met_with", met_with, 200, required=False)
+        checked_files = [check_evidence(name, content) for name, content in files]
+        checked_actions = [
+            _check_action(**dict(a), where=f"action {n}") for n, a in enumerate(actions, 1)
+        ]
         with self.store.write() as s:
-            self._umkm(s, umkm_id, roles=FACILITATOR)
+            u = self._umkm(s, umkm_id, roles=FACILITATOR)
             v = Visit(
                 umkm_id=umkm_id,
                 facilitator_id=self.identity.user_id,
@@ -126,7 +177,22 @@ class CaseworkOps(Guarded):
             )
             s.add(v)
             s.flush()
-            self._audit(s, "visit-add", "visit", v.id, umkm_id, {"visited_on": str(visited_on)})
+            self._audit(
+                s,
+                "visit-add",
+                "visit",
+                v.id,
+                umkm_id,
+                {
+                    "visited_on": str(visited_on),
+                    "files": len(checked_files),
+                    "actions": len(checked_actions),
+                },
+            )
+            for checked in checked_files:
+                insert_evidence(self, s, u, checked, v.id)
+            for checked in checked_actions:
+                self._insert_action(s, umkm_id, checked)
             return VisitView(v.id, umkm_id, self.identity.name, visited_on, kind, summary, met_with)
 
     def visits(self, umkm_id: int) -> list[VisitView]:
@@ -170,28 +236,22 @@ class CaseworkOps(Guarded):
         responsible: str = "owner",
     ) -> ActionView:
         """The assigned facilitator adds a step to the action plan, optionally for an item ID."""
-        title = text("title", title, TITLE_MAX)
-        due = a_date("due_date", due_date, required=False)
-        responsible = one_of("responsible", responsible, ACTION_RESPONSIBLE)
-        checklist_id = None
-        if item_id is not None:
-            checklist_id = find_item(item_id).id
+        checked = _check_action(title, due_date, item_id, responsible)
         with self.store.write() as s:
             self._umkm(s, umkm_id, roles=FACILITATOR)
-            a = ActionItem(
-                umkm_id=umkm_id,
-                title=title,
-                checklist_id=checklist_id,
-                item_id=item_id,
-                due_date=due,
-                status="open",
-                responsible=responsible,
-                created_by_id=self.identity.user_id,
-            )
-            s.add(a)
-            s.flush()
-            self._audit(s, "action-add", "action_item", a.id, umkm_id, {"item_id": item_id})
-            return action_view(a)
+            return action_view(self._insert_action(s, umkm_id, checked))
+
+    def _insert_action(self, s: Session, umkm_id: int, checked: dict) -> ActionItem:
+        a = ActionItem(
+            umkm_id=umkm_id,
+            status="open",
+            created_by_id=self.identity.user_id,
+            **checked,
+        )
+        s.add(a)
+        s.flush()
+        self._audit(s, "action-add", "action_item", a.id, umkm_id, {"item_id": a.item_id})
+        return a
 
     def set_action_status(self, action_id: int, status: str) -> ActionView:
         """Change an action's status. Owners may mark their own actions in progress or done."""

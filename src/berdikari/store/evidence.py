@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from berdikari.store.access import Guarded
 from berdikari.store.errors import InvalidInput
-from berdikari.store.models import Evidence, Visit
+from berdikari.store.models import Evidence, Umkm, Visit
 from berdikari.store.validate import an_id, text
 from berdikari.store.views import EvidenceView
 
@@ -70,40 +71,52 @@ def _view(e: Evidence) -> EvidenceView:
     return EvidenceView(e.id, e.umkm_id, e.visit_id, e.filename, e.mime, e.size, e.created_at)
 
 
+def insert_evidence(
+    ops: Guarded, s: Session, u: Umkm, checked: tuple[str, bytes, str], visit_id: int | None
+) -> Evidence:
+    """Add one checked file (:func:`check_evidence`) and its audit row inside the caller's
+    transaction; rights are the caller's to check first."""
+    filename, content, mime = checked
+    digest = hashlib.sha256(content).hexdigest()
+    e = Evidence(
+        umkm_id=u.id,
+        visit_id=visit_id,
+        filename=filename,
+        mime=mime,
+        size=len(content),
+        sha256=digest,
+        content=content,
+        created_by_id=ops.identity.user_id,
+    )
+    s.add(e)
+    s.flush()
+    ops._audit(
+        s,
+        "evidence-add",
+        "evidence",
+        e.id,
+        u.id,
+        {"filename": filename, "size": len(content), "sha256": digest, "visit_id": visit_id},
+    )
+    return e
+
+
 class EvidenceOps(Guarded):
     def add_evidence(
         self, umkm_id: int, filename: str, content: bytes, visit_id: int | None = None
     ) -> EvidenceView:
-        """The assigned facilitator attaches a photo or document (to a visit of that UMKM)."""
-        filename, content, mime = check_evidence(filename, content)
+        """The assigned facilitator attaches a photo or document (to a visit of that UMKM).
+
+        To save a visit together with its files, use ``record_visit(..., files=...)``: one
+        transaction for all of them."""
+        checked = check_evidence(filename, content)
         with self.store.write() as s:
             u = self._umkm(s, umkm_id, roles=("facilitator",))
             if visit_id is not None:
                 v = s.get(Visit, an_id("visit_id", visit_id))
                 if v is None or v.umkm_id != u.id:
                     raise InvalidInput("visit_id", f"visit {visit_id} is not a visit to {u.code}")
-            digest = hashlib.sha256(content).hexdigest()
-            e = Evidence(
-                umkm_id=u.id,
-                visit_id=visit_id,
-                filename=filename,
-                mime=mime,
-                size=len(content),
-                sha256=digest,
-                content=content,
-                created_by_id=self.identity.user_id,
-            )
-            s.add(e)
-            s.flush()
-            self._audit(
-                s,
-                "evidence-add",
-                "evidence",
-                e.id,
-                u.id,
-                {"filename": filename, "size": len(content), "sha256": digest},
-            )
-            return _view(e)
+            return _view(insert_evidence(self, s, u, checked, visit_id))
 
     def evidence(self, umkm_id: int) -> list[EvidenceView]:
         """The evidence of a UMKM (without the bytes), newest first."""

@@ -68,7 +68,12 @@ Managers (and CLI):
 Facilitator and programme apps:
     standing() -> list[StandingView]  one row per visible UMKM: enrolled, assessed, verified,
         meets the standard now (berdikari.standard), permits, actions, visits, current gaps  O F M
-    record_visit(..., met_with=None): who the facilitator met
+    record_visit(..., met_with=None, files=(), actions=()): who the facilitator met, the files
+        ((filename, bytes), as add_evidence) and action items (add_action's keyword arguments)
+        of the visit: all checked first, then one transaction (all or nothing)
+    key_in_paper(umkm_id, checklist_id, {item_id: value}, verified=False, note=None)   F
+        a paper checklist typed in: draft, answers, submission (and verification) in one
+        transaction
     add_evidence(umkm_id, filename, content, visit_id=None) -> EvidenceView   F
         JPEG/PNG/PDF by their first bytes, at most 2 MB
     evidence(umkm_id) -> list[EvidenceView], evidence_content(evidence_id) -> (view, bytes)  O F M
