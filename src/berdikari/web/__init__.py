@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 
-PAGE_MODULES: tuple[str, ...] = ("staff_signin",)
+PAGE_MODULES: tuple[str, ...] = ("staff_signin", "owner_app")
 """Modules (under ``berdikari.web``) whose ``handlers(base_url)`` the server installs, in order."""
 
 
