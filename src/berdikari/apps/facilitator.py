@@ -21,7 +21,7 @@ from html import escape
 import ipywidgets as w
 
 from berdikari import reports
-from berdikari.apps import charts, mentoring
+from berdikari.apps import charts, mentoring, staff
 from berdikari.apps import widgets as ui
 from berdikari.apps.staff import StaffSession, error_text, signin_form
 from berdikari.checklists import load_all
@@ -74,6 +74,10 @@ class FacilitatorApp:
         self.state = state or FacilitatorState()
         self.session = session
         self.store = store
+        self.served = False
+        """Serving a web page: sign-in is on ``/masuk/staf``, never a form in the app."""
+        self.signout = ""
+        """The sign-out form's HTML (when signed in on the web page)."""
         self.header = ui.html("")
         self.body = w.VBox(layout=ui.FULL)
         self.root = w.VBox([self.header, self.body], layout=ui.FULL)
@@ -111,7 +115,7 @@ class FacilitatorApp:
         )
         self.header.value = (
             f'<div class="bdk-nav"><a href="/">{escape(t("Berdikari guides", s.lang))}</a></div>'
-            f"<h1>{escape(t('Facilitator', s.lang))}</h1>{who}"
+            f"<h1>{escape(t('Facilitator', s.lang))}</h1>{who}{self.signout if self.session else ''}"
         )
         old = list(self.body.children)
         children = []
@@ -120,7 +124,7 @@ class FacilitatorApp:
         if s.message:
             children.append(ui.html(f'<p class="bdk-message">{escape(s.message)}</p>'))
         s.error = s.message = ""
-        if self.session is None and s.view != "signin":
+        if self.session is None and s.view not in ("signin", "opening"):
             s.view = "signin"
         try:
             children.extend(getattr(self, f"view_{s.view}")())
@@ -139,7 +143,28 @@ class FacilitatorApp:
             self.go("list")
 
         intro = ui.html(f"<p>{escape(t('Sign in with your facilitator account.', self.lang))}</p>")
+        if self.served:  # signed in on the web page or not at all: no form in the app
+            return [ui.html(staff.signin_link_html("facilitator", self.lang))]
         return [intro, *signin_form(self.lang, "facilitator", _in, self.store)]
+
+    def view_opening(self) -> list:
+        """Before the page request has said who is signed in (a preheated kernel waits)."""
+        return []
+
+    def open_from_page(self, page: staff.PageSignIn) -> None:
+        """Open at the first screen for the staff member the page's session cookie names; else
+        the sign-in (on the web page when this kernel serves one, else the in-app form)."""
+        self.served = page.served
+        session = page.session
+        if session is not None and session.role != "facilitator":
+            self.state.error = staff.wrong_role("facilitator", self.lang)
+            session = None
+        if session is None:
+            self.go("signin")
+            return
+        self.session = session
+        self.signout = staff.signout_html(self.lang, page.xsrf)
+        self.go("list")
 
     # --- my UMKM ---------------------------------------------------------------------------------
     def view_list(self) -> list:
@@ -559,4 +584,8 @@ def status_label(status: str, lang: str) -> str:
 
 def app(lang: str = "id") -> w.VBox:
     """Build the facilitator app; the notebook displays what this returns."""
-    return FacilitatorApp(FacilitatorState(lang=lang)).root
+    # Built first (a preheated kernel does this before anyone visits), then opened for the
+    # staff member the page request's session cookie names (berdikari.apps.staff).
+    built = FacilitatorApp(FacilitatorState(lang=lang, view="opening"))
+    built.open_from_page(staff.from_page_request())
+    return built.root

@@ -19,7 +19,7 @@ from html import escape
 import ipywidgets as w
 
 from berdikari import reports, stats
-from berdikari.apps import charts
+from berdikari.apps import charts, staff
 from berdikari.apps import widgets as ui
 from berdikari.apps.facilitator import close_tree
 from berdikari.apps.staff import StaffSession, error_text, signin_form
@@ -163,6 +163,10 @@ class ProgrammeApp:
         self.state = state or ProgrammeState()
         self.session = session
         self.store = store
+        self.served = False
+        """Serving a web page: sign-in is on ``/masuk/staf``, never a form in the app."""
+        self.signout = ""
+        """The sign-out form's HTML (when signed in on the web page)."""
         self.header = ui.html("")
         self.body = w.VBox(layout=ui.FULL)
         self.root = w.VBox([self.header, self.body], layout=ui.FULL)
@@ -198,7 +202,7 @@ class ProgrammeApp:
         )
         self.header.value = (
             f'<div class="bdk-nav"><a href="/">{escape(t("Berdikari guides", s.lang))}</a></div>'
-            f"<h1>{escape(t('Programme', s.lang))}</h1>{who}"
+            f"<h1>{escape(t('Programme', s.lang))}</h1>{who}{self.signout if self.session else ''}"
         )
         old = list(self.body.children)
         children = []
@@ -207,7 +211,7 @@ class ProgrammeApp:
         if s.message:
             children.append(ui.html(f'<p class="bdk-message">{escape(s.message)}</p>'))
         s.error = s.message = ""
-        if self.session is None:
+        if self.session is None and s.view != "opening":
             s.view = "signin"
         try:
             children.extend(getattr(self, f"view_{s.view}")())
@@ -223,7 +227,28 @@ class ProgrammeApp:
             self.go("overview")
 
         intro = ui.html(f"<p>{escape(t('Sign in with your manager account.', self.lang))}</p>")
+        if self.served:  # signed in on the web page or not at all: no form in the app
+            return [ui.html(staff.signin_link_html("manager", self.lang))]
         return [intro, *signin_form(self.lang, "manager", _in, self.store)]
+
+    def view_opening(self) -> list:
+        """Before the page request has said who is signed in (a preheated kernel waits)."""
+        return []
+
+    def open_from_page(self, page: staff.PageSignIn) -> None:
+        """Open at the first screen for the staff member the page's session cookie names; else
+        the sign-in (on the web page when this kernel serves one, else the in-app form)."""
+        self.served = page.served
+        session = page.session
+        if session is not None and session.role != "manager":
+            self.state.error = staff.wrong_role("manager", self.lang)
+            session = None
+        if session is None:
+            self.go("signin")
+            return
+        self.session = session
+        self.signout = staff.signout_html(self.lang, page.xsrf)
+        self.go("overview")
 
     # --- the overview ------------------------------------------------------------------------------
     def standing(self, svc) -> list:
@@ -484,4 +509,8 @@ def link(label: str, filename: str, content: bytes, mime: str, css: str) -> str:
 
 def app(lang: str = "id") -> w.VBox:
     """Build the programme app; the notebook displays what this returns."""
-    return ProgrammeApp(ProgrammeState(lang=lang)).root
+    # Built first (a preheated kernel does this before anyone visits), then opened for the
+    # staff member the page request's session cookie names (berdikari.apps.staff).
+    built = ProgrammeApp(ProgrammeState(lang=lang, view="opening"))
+    built.open_from_page(staff.from_page_request())
+    return built.root
