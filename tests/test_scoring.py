@@ -1,8 +1,14 @@
-"""Scoring: the IRTP level table row by row, its boundaries, readiness, and monotonicity."""
+"""Scoring: the IRTP level table row by row, its boundaries, readiness, monotonicity, and N/A.
+
+"na" is accepted only where the checklist allows it; property tests check over any answers
+(including "na" everywhere) that nothing eligible or passing skips a requirement that applies to
+every producer, and that a refused "na" read back from a database counts as unanswered.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from hypothesis import given, settings
@@ -15,6 +21,7 @@ from berdikari.scoring import (
     LEVELS,
     AnswerError,
     irtp_level,
+    refused_na,
     score,
 )
 
@@ -90,6 +97,27 @@ def _text(s):
     return {"id": s, "en": s}
 
 
+# Where the synthetic form allows "na" (0-based positions): two lone items (one mayor, one
+# serius), a group of two serius items that apply together, and two alternative groups of kritis
+# items ("a" or "b": one of them applies to every producer).
+NA_ALONE = {5, 20}
+NA_GROUPS = {21: ("g", None), 22: ("g", None), 30: ("a", "b"), 31: ("a", "b"), 32: ("b", "a")}
+
+
+def _na(n: int) -> dict | None:
+    if n in NA_ALONE:
+        return {"when": _text("w"), "cites": {"regulation": "r", "clause": "c"}}
+    if n in NA_GROUPS:
+        group, otherwise = NA_GROUPS[n]
+        return {
+            "when": _text("w"),
+            "cites": {"regulation": "r", "clause": "c"},
+            "group": group,
+            "otherwise": otherwise,
+        }
+    return None
+
+
 def form_like(rule="irtp-level") -> Checklist:
     items = [
         {
@@ -100,6 +128,7 @@ def form_like(rule="irtp-level") -> Checklist:
             "cites": {"regulation": "r", "clause": "c"},
             "evidence": _text("e"),
             "guide": "panduan/x.md",
+            "not_applicable": _na(n),
         }
         for n, grade in enumerate(GRADES)
     ]
@@ -123,7 +152,10 @@ def form_like(rule="irtp-level") -> Checklist:
 
 
 FORM = form_like()
+FORMS = {rule: form_like(rule) for rule in ("irtp-level", "readiness", "never")}
 IDS = [i.id for i in FORM.items]
+NA_OK = [i.id for i in FORM.items if i.na_allowed]
+ALWAYS = [i.id for i in FORM.items if not i.na_allowed]
 
 
 def test_all_yes_is_level_i_and_eligible():
@@ -162,11 +194,73 @@ def test_unanswered_is_reported_and_never_counted_as_met():
 
 
 def test_na_items_leave_the_denominator():
-    answers = {i: "na" for i in IDS}
-    answers[IDS[0]] = "yes"
-    answers[IDS[1]] = "no"
+    answers = {i: "yes" for i in ALWAYS}
+    answers.update({i: "na" for i in NA_OK if i != IDS[32]})
+    answers[IDS[32]] = "yes"  # group "b" applies, so "a" may be not applicable
+    answers[ALWAYS[0]] = "no"
     r = score(FORM, answers)
-    assert r.readiness == 50 and r.complete
+    assert r.complete and r.readiness == int(100 * (len(ALWAYS)) // (len(ALWAYS) + 1))
+    assert sum(s.applicable for s in r.sections) == len(ALWAYS) + 1
+
+
+def test_na_where_the_standard_does_not_allow_it_is_refused_naming_the_items():
+    with pytest.raises(AnswerError) as exc:
+        score(FORM, {i: "na" for i in IDS})
+    # every always-applicable item, and both alternative groups; the lone and "g" items are fine
+    refused = set(exc.value.item_ids)
+    assert set(ALWAYS) <= refused
+    assert {IDS[30], IDS[31], IDS[32]} <= refused
+    assert not refused & {IDS[5], IDS[20], IDS[21], IDS[22]}
+    assert f"{ALWAYS[0]}: 'na' (does not apply) is not accepted for this item" in str(exc.value)
+
+
+def test_a_group_applies_together():
+    answers = {i: "yes" for i in IDS}
+    answers[IDS[21]] = "na"  # IDS[22] of the same group answered "yes"
+    with pytest.raises(AnswerError) as exc:
+        score(FORM, answers)
+    assert exc.value.item_ids == [IDS[21]] and "apply together" in str(exc.value)
+    answers[IDS[22]] = "na"
+    assert score(FORM, answers).complete
+
+
+def test_two_alternatives_cannot_both_be_not_applicable():
+    answers = {i: "yes" for i in IDS}
+    answers.update({IDS[30]: "na", IDS[31]: "na", IDS[32]: "na"})
+    with pytest.raises(AnswerError) as exc:
+        score(FORM, answers)
+    assert exc.value.item_ids == [IDS[30], IDS[31], IDS[32]]
+    del answers[IDS[32]]
+    answers[IDS[32]] = "yes"
+    r = score(FORM, answers)
+    assert (r.level, r.eligible, r.readiness) == ("I", True, 100)
+
+
+def test_stored_refused_na_counts_as_unanswered_and_is_flagged():
+    """All "na" read back from a database: no error, nothing counted as met, not eligible."""
+    r = score(FORM, {i: "na" for i in IDS}, stored=True)
+    assert set(r.na_refused) == set(ALWAYS) | {IDS[30], IDS[31], IDS[32]}
+    assert set(r.unanswered) == set(r.na_refused)
+    assert (r.level, r.eligible, r.passed, r.complete) == ("IV", False, False, False)
+    assert r.readiness == 0 and r.gaps == []
+    assert any("not accepted" in note for note in r.notes)
+
+
+def test_a_sheet_where_nothing_applies_never_passes():
+    for rule in ("readiness", "never", "irtp-level"):
+        c = form_like(rule)
+        lone = {IDS[5]: "na", IDS[20]: "na", IDS[21]: "na", IDS[22]: "na"}
+        only = Checklist.model_validate(
+            c.model_dump()
+            | {
+                "sections": [
+                    s.model_dump() | {"items": [i.model_dump() for i in s.items if i.id in lone]}
+                    for s in c.sections
+                ]
+            }
+        )
+        r = score(only, lone)
+        assert r.complete and not r.passed and not r.eligible and r.readiness == 0, rule
 
 
 def test_readiness_per_section():
@@ -195,6 +289,25 @@ def test_never_rule_one_no_fails():
     assert r.passed is False and r.counts["kritis"] == 1
 
 
+def test_the_cli_refuses_all_na_on_the_real_cppb_irt_form(tmp_path, monkeypatch):
+    """Issue 11: 37 x "na" gave "Level I, eligible, readiness 100%"; now it is refused."""
+    from typer.testing import CliRunner
+
+    from berdikari.checklists import load
+    from berdikari.cli import app
+
+    c = load("cppob-irtp")
+    p = tmp_path / "answers.json"
+    p.write_text(json.dumps({"answers": {i.id: "na" for i in c.items}}), encoding="utf-8")
+    r = CliRunner().invoke(app, ["score", "cppob-irtp", str(p)])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    refused = [i.id for i in c.items if not i.na_allowed]
+    assert len(refused) >= 35
+    for item_id in refused:
+        assert f"{item_id}: 'na' (does not apply) is not accepted for this item" in r.output
+    assert "Level I" not in r.output and "100%" not in r.output
+
+
 def test_unknown_item_and_bad_value_are_errors():
     with pytest.raises(AnswerError) as exc:
         score(FORM, {"NOPE-01.01": "yes", IDS[0]: "ya"})
@@ -205,14 +318,79 @@ def test_unknown_item_and_bad_value_are_errors():
 
 LEVEL_RANK = {level: n for n, level in enumerate(LEVELS)}  # I best … IV worst
 
+# Any answers at all, "na" everywhere included (as a database or a crafted request may hold)…
 answer_maps = st.dictionaries(st.sampled_from(IDS), st.sampled_from(ANSWERS))
+# …and sheets that are mostly "yes", so that eligible and passing results are reached often.
+_LEANING_YES = ["yes"] * 6 + list(ANSWERS) + [None]
+leaning_yes = st.lists(st.sampled_from(_LEANING_YES), min_size=len(IDS), max_size=len(IDS)).map(
+    lambda values: {i: v for i, v in zip(IDS, values, strict=True) if v is not None}
+)
+any_answers = st.one_of(answer_maps, leaning_yes)
+
+
+def _valid(answers: dict) -> dict:
+    """The answers without the "na" the form refuses (what the store's reading counts)."""
+    refused = set(refused_na(FORM, answers))
+    return {k: v for k, v in answers.items() if k not in refused}
+
+
+@settings(max_examples=400, deadline=None)
+@given(answers=any_answers)
+def test_refused_na_raises_exactly_when_there_is_one(answers):
+    refused = refused_na(FORM, answers)
+    if refused:
+        with pytest.raises(AnswerError) as exc:
+            score(FORM, answers)
+        assert set(exc.value.item_ids) == set(refused)
+    else:
+        score(FORM, answers)
+
+
+@settings(max_examples=400, deadline=None)
+@given(answers=any_answers)
+def test_stored_refused_na_is_exactly_an_unanswered_item(answers):
+    stored = score(FORM, answers, stored=True)
+    strict = score(FORM, _valid(answers))
+    assert stored.na_refused == refused_na(FORM, answers)
+    assert (stored.level, stored.eligible, stored.readiness, stored.passed) == (
+        strict.level,
+        strict.eligible,
+        strict.readiness,
+        strict.passed,
+    )
+    assert stored.unanswered == strict.unanswered
+
+
+@settings(max_examples=600, deadline=None)
+@pytest.mark.parametrize("rule", ["irtp-level", "readiness", "never"])
+@given(answers=any_answers)
+def test_no_combination_passes_by_skipping_what_applies_to_every_producer(rule, answers):
+    c = FORMS[rule]
+    r = score(c, answers, stored=True)
+    given_ = {k: v for k, v in answers.items() if k not in set(r.na_refused)}
+    if r.eligible or r.passed:
+        # every always-applicable item has a real answer, never "na" and never a blank …
+        assert all(given_.get(i) in ("yes", "no", "partial", "unknown") for i in ALWAYS)
+        # … one of the two alternative groups applies …
+        assert any(given_.get(i) != "na" for i in (IDS[30], IDS[31], IDS[32]))
+        # … and no kritis or serius finding is left among the items that apply.
+        for item in c.items:
+            if item.criticality in ("kritis", "serius") and given_.get(item.id) != "na":
+                assert given_.get(item.id) == "yes", item.id
+    if r.passed and rule != "irtp-level":
+        assert all(given_.get(i) == "yes" for i in ALWAYS)
+    if r.readiness == 100:
+        assert all(given_.get(i) == "yes" for i in ALWAYS)
+        assert sum(s.applicable for s in r.sections) > 0
 
 
 @settings(max_examples=300, deadline=None)
-@given(answers=answer_maps, item=st.sampled_from(IDS))
+@given(answers=any_answers, item=st.sampled_from(IDS))
 def test_answering_one_more_item_yes_never_makes_the_result_worse(answers, item):
+    answers = _valid(answers)
+    after_answers = _valid({**answers, item: "yes"})
     before = score(FORM, answers)
-    after = score(FORM, {**answers, item: "yes"})
+    after = score(FORM, after_answers)
     assert LEVEL_RANK[after.level] <= LEVEL_RANK[before.level]
     assert after.readiness >= before.readiness
     assert len(after.gaps) <= len(before.gaps)
@@ -223,8 +401,9 @@ def test_answering_one_more_item_yes_never_makes_the_result_worse(answers, item)
 
 
 @settings(max_examples=200, deadline=None)
-@given(answers=answer_maps)
+@given(answers=any_answers)
 def test_counts_add_up(answers):
+    answers = _valid(answers)
     r = score(FORM, answers)
     assert sum(r.counts.values()) == len(r.gaps)
     assert sum(r.counts.values()) + sum(r.unanswered_counts.values()) + sum(

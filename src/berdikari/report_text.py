@@ -38,6 +38,7 @@ def result_json(result: Result) -> dict:
         "gaps": d["gaps"],
         "to_check": d["to_check"],
         "notes": d["notes"],
+        "na_refused": d["na_refused"],
     }
 
 

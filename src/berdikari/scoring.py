@@ -7,7 +7,14 @@ Answers per item: ``yes`` (met), ``no``, ``partial`` and ``unknown`` (not met; `
 flagged for the facilitator to check) and ``na`` (does not apply). An item with no answer is
 *unanswered*: it is reported as such and never counted as met. For the IRTP level an unanswered
 item counts as a finding of its grade (the worst case) until it is answered, and the result says
-that the level is provisional (``complete`` is false).
+that the level is provisional (``complete`` is false). Only a complete sheet is eligible or passes.
+
+``na`` is accepted only where the standard allows it (``Item.not_applicable``), and never so that
+a requirement every producer has is skipped: items of one N/A group are N/A together or not at
+all, and a group and its ``otherwise`` cannot both be N/A (:func:`na_problems`). New answers that
+break this raise :class:`AnswerError`. Answers read back from a database (``stored=True``) may
+hold such an ``na`` from before the rule: it then counts as unanswered, never as met, and is
+listed in ``Result.na_refused`` for the facilitator. A sheet on which nothing applies never passes.
 """
 
 from __future__ import annotations
@@ -64,7 +71,93 @@ class AnswerError(ValueError):
         super().__init__("; ".join(problems))
 
 
-def validate_answers(checklist: Checklist, answers: dict[str, str]) -> None:
+@dataclass(frozen=True)
+class NaProblem:
+    """An ``na`` the checklist does not accept: which items, why (a stable key), and in English."""
+
+    item_ids: tuple[str, ...]
+    key: Literal["na-not-allowed", "na-group-split", "na-no-alternative"]
+    message: str
+
+
+def na_problems(checklist: Checklist, answers: dict[str, str]) -> list[NaProblem]:
+    """Every ``na`` in ``answers`` that the checklist refuses, in checklist order.
+
+    - ``na-not-allowed``: the item applies to every producer (no ``not_applicable``);
+    - ``na-group-split``: some items of an N/A group are ``na`` and others of it are answered
+      otherwise (the group describes one kind of producer: it applies or not as a whole);
+    - ``na-no-alternative``: a whole group is ``na`` and so is its ``otherwise`` group.
+    """
+    problems: list[NaProblem] = []
+    for item in checklist.items:
+        if answers.get(item.id) == "na" and not item.na_allowed:
+            problems.append(
+                NaProblem(
+                    (item.id,),
+                    "na-not-allowed",
+                    f"{item.id}: 'na' (does not apply) is not accepted for this item: the standard "
+                    "requires it of every producer; answer yes, no, partial or unknown",
+                )
+            )
+    groups: dict[str, list[str]] = {}
+    otherwise: dict[str, str | None] = {}
+    for item in checklist.items:
+        na = item.not_applicable
+        if na is not None and na.group is not None:
+            groups.setdefault(na.group, []).append(item.id)
+            otherwise[na.group] = na.otherwise
+
+    def all_na(ids: list[str]) -> bool:
+        return all(answers.get(i) == "na" for i in ids)
+
+    for group, ids in groups.items():
+        na_ids = [i for i in ids if answers.get(i) == "na"]
+        answered = [i for i in ids if i in answers and answers[i] != "na"]
+        if na_ids and answered:
+            problems.append(
+                NaProblem(
+                    tuple(na_ids),
+                    "na-group-split",
+                    f"{', '.join(na_ids)}: 'na' here but {', '.join(answered)} of the same group "
+                    f"({group}) answered: these items apply together; answer them all, or 'na' "
+                    "for all",
+                )
+            )
+    reported: set[frozenset[str]] = set()
+    for group, ids in groups.items():
+        other = otherwise.get(group)
+        if other is None or other not in groups or not all_na(ids) or not all_na(groups[other]):
+            continue
+        pair = frozenset((group, other))
+        if pair in reported:
+            continue
+        reported.add(pair)
+        both = ids + groups[other]
+        problems.append(
+            NaProblem(
+                tuple(both),
+                "na-no-alternative",
+                f"{', '.join(both)}: 'na' for both {group} and {other}: one of them applies to "
+                "every producer; answer the one that fits you",
+            )
+        )
+    return problems
+
+
+def refused_na(checklist: Checklist, answers: dict[str, str]) -> list[str]:
+    """Item IDs whose ``na`` is refused (see :func:`na_problems`), in checklist order."""
+    ids = {i for p in na_problems(checklist, answers) for i in p.item_ids}
+    return [item.id for item in checklist.items if item.id in ids]
+
+
+def validate_answers(
+    checklist: Checklist, answers: dict[str, str], *, stored: bool = False
+) -> None:
+    """Raise :class:`AnswerError` for unknown items, unknown values and refused ``na``.
+
+    ``stored=True`` (answers read back from a database) does not raise for a refused ``na``:
+    :func:`score` then counts it as unanswered and lists it in ``Result.na_refused``.
+    """
     known = {i.id for i in checklist.items}
     problems, at_fault = [], []
     for item_id, value in answers.items():
@@ -75,6 +168,10 @@ def validate_answers(checklist: Checklist, answers: dict[str, str]) -> None:
         else:
             continue
         at_fault.append(item_id)
+    if not problems and not stored:
+        for p in na_problems(checklist, answers):
+            problems.append(p.message)
+            at_fault.extend(i for i in p.item_ids if i not in at_fault)
     if problems:
         raise AnswerError(problems, at_fault)
 
@@ -123,6 +220,8 @@ class Result:
     audit_frequency: Text | None = None
     passed: bool = False
     notes: list[str] = field(default_factory=list)
+    na_refused: list[str] = field(default_factory=list)
+    """Stored ``na`` answers the checklist refuses: counted as unanswered, for the facilitator."""
 
     def to_dict(self) -> dict:
         """Plain data (JSON-ready): texts become ``{"id": ..., "en": ...}``."""
@@ -137,9 +236,17 @@ def _pct(met: int, applicable: int) -> int:
     return 100 if applicable == 0 else int(100 * met // applicable)
 
 
-def score(checklist: Checklist, answers: dict[str, str]) -> Result:
-    """Score ``answers`` (item ID → answer) against ``checklist``."""
-    validate_answers(checklist, answers)
+def score(checklist: Checklist, answers: dict[str, str], *, stored: bool = False) -> Result:
+    """Score ``answers`` (item ID → answer) against ``checklist``.
+
+    Raises :class:`AnswerError` for answers that do not fit, including a refused ``na``. With
+    ``stored=True`` (answers already in a database) a refused ``na`` counts as unanswered instead
+    and is listed in ``na_refused``; nothing refused is ever counted as met.
+    """
+    validate_answers(checklist, answers, stored=stored)
+    na_refused = refused_na(checklist, answers) if stored else []
+    if na_refused:
+        answers = {k: v for k, v in answers.items() if k not in na_refused}
     sections: list[SectionScore] = []
     gaps: list[Gap] = []
     unanswered: list[str] = []
@@ -197,7 +304,17 @@ def score(checklist: Checklist, answers: dict[str, str]) -> Result:
         sections=sections,
         gaps=gaps,
         to_check=[g.item_id for g in gaps if g.check],
+        na_refused=na_refused,
     )
+    if na_refused:
+        result.notes.append(
+            f"{len(na_refused)} 'na' answer(s) not accepted by this checklist, counted as "
+            f"unanswered: {', '.join(na_refused)}"
+        )
+    nothing_applies = applicable_total == 0
+    if nothing_applies:
+        result.readiness = 0
+        result.notes.append("every item was answered 'na': nothing was assessed")
 
     if checklist.scoring.rule in ("irtp-level", "never"):
         result.counts = {c: 0 for c in CRITICALITIES}
@@ -210,7 +327,11 @@ def score(checklist: Checklist, answers: dict[str, str]) -> Result:
     if checklist.scoring.rule == "irtp-level":
         worst = {c: result.counts[c] + result.unanswered_counts[c] for c in CRITICALITIES}
         result.level = irtp_level(worst)
-        result.eligible = result.level in (checklist.scoring.eligible_levels or [])
+        result.eligible = (
+            result.level in (checklist.scoring.eligible_levels or [])
+            and result.complete
+            and not nothing_applies
+        )
         result.audit_frequency = IRTP_AUDIT_FREQUENCY[result.level]
         result.passed = bool(result.eligible)
         if unanswered:
@@ -219,7 +340,7 @@ def score(checklist: Checklist, answers: dict[str, str]) -> Result:
                 "until it is answered"
             )
     elif checklist.scoring.rule == "never":
-        result.passed = not gaps and not unanswered
+        result.passed = not gaps and not unanswered and not nothing_applies
     else:
-        result.passed = result.readiness == 100 and not unanswered
+        result.passed = result.readiness == 100 and not unanswered and not nothing_applies
     return result

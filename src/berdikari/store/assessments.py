@@ -42,7 +42,9 @@ def find_item(item_id: str) -> cl.Checklist:
 
 
 def compute_result(c: cl.Checklist, answers: dict[str, str]) -> dict:
-    return report_text.result_json(scoring.score(c, answers))
+    # stored=True: an 'na' saved before the checklist refused it counts as unanswered (never as
+    # met) and is listed in the result's na_refused, instead of making the assessment unsavable.
+    return report_text.result_json(scoring.score(c, answers, stored=True))
 
 
 class AssessmentOps(Guarded):
