@@ -1,7 +1,7 @@
 """A new PIN for an owner, in Debian's headless Chromium against a real ``berdikari serve``.
 
-The owner of UMKM 1 signs in on a phone and stays signed in, then locks the sign-in with wrong
-PINs. Facilitator A sees the lock on the UMKM's PIN card, asks for a new PIN, confirms, and reads
+The owner of UMKM 1 signs in on a phone (the owner web app, ``/penilaian/``) and stays signed in,
+then locks the sign-in with wrong PINs. Facilitator A sees the lock on the UMKM's PIN card, asks for a new PIN, confirms, and reads
 it once. The lock is gone, the old PIN no longer signs in, the phone that stayed signed in is
 signed out, and the new PIN signs in in the owner app. A's list holds no UMKM of facilitator B,
 so there is nothing of B's to reset (the service refuses it too: tests/store/test_access.py).
@@ -13,17 +13,18 @@ import re
 
 import pytest
 
-from berdikari import owner_sessions
 from berdikari.store import open_store
 from berdikari.store.auth import sign_in_owner, system_identity
 from berdikari.store.errors import AuthError
 from berdikari.store.service import Service
+from berdikari.web.sessions import OWNER_COOKIE
 from tests.apps.staff_seed import PASSWORD
 from tests.e2e.conftest import external_requests
 from tests.e2e.server_fixture import staff_programme
+from tests.e2e.staff_helpers import sign_in_staff
 
 APP = "/voila/render/pendamping.ipynb"
-OWNER_APP = "/voila/render/penilaian-mandiri.ipynb"
+OWNER_APP = "/penilaian/"
 
 
 @pytest.fixture(scope="module")
@@ -33,15 +34,17 @@ def server(tmp_path_factory):
 
 
 def _owner_signs_in(page, base: str, code: str, pin: str) -> None:
+    page.goto(base + OWNER_APP + "masuk")
     page.locator(".bdk-code input").fill(code)
     page.locator(".bdk-pin input").fill(pin)
     assert page.locator(".bdk-stay-choice input[type=checkbox]").is_checked()
-    page.locator("button.bdk-signin").click()
-    page.locator('.bdk-stay[data-state="ok"]').wait_for(state="attached")
+    with page.expect_navigation():
+        page.locator("button.bdk-signin").click()
+    assert "/masuk" not in page.url, page.inner_text("body")[:500]
 
 
 def _owner_cookie(page) -> list:
-    return [c for c in page.context.cookies() if c["name"] == owner_sessions.COOKIE_NAME]
+    return [c for c in page.context.cookies() if c["name"] == OWNER_COOKIE]
 
 
 def test_facilitator_makes_a_new_pin_that_lifts_the_lock_and_ends_the_old_one(
@@ -55,9 +58,6 @@ def test_facilitator_makes_a_new_pin_that_lifts_the_lock_and_ends_the_old_one(
     # the owner signs in on a phone and stays signed in
     ctx = browser_context_factory(viewport={"width": 360, "height": 740}, locale="id-ID")
     phone = ctx.new_page()
-    phone.goto(base + OWNER_APP)
-    phone.locator(".bdk-app").wait_for(timeout=90_000)
-    phone.locator("button.bdk-start-signin").click()
     _owner_signs_in(phone, base, u1.code, old)
     assert len(_owner_cookie(phone)) == 1
 
@@ -73,11 +73,7 @@ def test_facilitator_makes_a_new_pin_that_lifts_the_lock_and_ends_the_old_one(
         assert e.value.key == "locked"
 
         # facilitator A: only A's UMKM are listed, so B's UMKM has no PIN button anywhere
-        page.goto(base + APP)
-        page.locator(".bdk-staff-user input").wait_for(timeout=90_000)
-        page.locator(".bdk-staff-user input").fill("pendamping.a")
-        page.locator(".bdk-staff-password input").fill(PASSWORD)
-        page.locator("button.bdk-staff-signin").click()
+        sign_in_staff(page, base, "pendamping.a", PASSWORD, APP)
         case = page.locator(f'[class~="bdk-case-{u1.code.lower()}"]')
         case.wait_for()
         assert page.locator(f'[class~="bdk-case-{u2.code.lower()}"]').count() == 0
@@ -121,15 +117,15 @@ def test_facilitator_makes_a_new_pin_that_lifts_the_lock_and_ends_the_old_one(
     finally:
         store.close()
 
-    # the phone that stayed signed in is signed out; the new PIN signs in in the owner app
-    phone.reload()
-    phone.locator(".bdk-app").wait_for(timeout=90_000)
-    phone.locator(".bdk-pin input").wait_for()
-    phone.get_by_text("tidak lagi membuat Anda tetap masuk", exact=False).wait_for()
+    # the phone that stayed signed in is signed out (its cookie names no session any more);
+    # the new PIN signs in in the owner app
+    phone.goto(base + OWNER_APP)
+    assert phone.url == base + OWNER_APP  # the welcome page: a signed-in owner goes on to /mulai
+    phone.locator(".bdk-start-signin").wait_for()
     _owner_signs_in(phone, base, u1.code, pin)
-    phone.locator(".bdk-pin").wait_for(state="detached")  # signed in: the form is gone
-    phone.get_by_text("Makanan atau minuman olahan", exact=True).wait_for()  # the start page
-    assert not phone.locator(".bdk-stay-failed").is_visible()
+    assert phone.url.startswith(base + OWNER_APP)
+    phone.goto(base + OWNER_APP)
+    assert phone.url != base + OWNER_APP  # signed in: the welcome page sends them on
     assert len(_owner_cookie(phone)) == 1
 
     # "Selesai" drops the PIN from the facilitator's page

@@ -19,6 +19,7 @@ from berdikari.store.service import Service
 from tests.apps.staff_seed import CPPOB, EVIL_NAME, PASSWORD, identity
 from tests.e2e.conftest import external_requests
 from tests.e2e.server_fixture import staff_programme
+from tests.e2e.staff_helpers import sign_in_staff
 
 APP = "/voila/render/program.ipynb"
 KPIS = ("enrolled", "assessed", "verified", "meets-standard", "with-permit", "stuck")
@@ -37,11 +38,7 @@ def server(tmp_path_factory):
 
 
 def _sign_in(page, base: str, username: str) -> None:
-    page.goto(base + APP)
-    page.locator(".bdk-staff-user input").wait_for(timeout=90_000)
-    page.locator(".bdk-staff-user input").fill(username)
-    page.locator(".bdk-staff-password input").fill(PASSWORD)
-    page.locator("button.bdk-staff-signin").click()
+    sign_in_staff(page, base, username, PASSWORD, APP)
 
 
 def _kpis(page) -> dict[str, int]:
@@ -101,6 +98,10 @@ def test_a_facilitator_is_refused_and_sees_no_figures(server, page):
     _sign_in(page, server["base"], "pendamping.a")
     page.get_by_text("untuk pengelola program", exact=False).wait_for()
     assert page.locator(".bdk-kpis").count() == 0
+    # told where to go instead, on the sign-in page (no kernel was started for the refusal)
+    assert page.url.startswith(server["base"] + "/masuk/staf")
+    page.locator("a.bdk-own-app").click()
+    page.locator(".bdk-case").first.wait_for(timeout=90_000)  # the facilitator's caseload
 
 
 def test_the_analysis_example_shows_no_data_on_the_server(server):
