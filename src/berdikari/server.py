@@ -107,14 +107,22 @@ def build_site(dest: Path) -> str | None:
 
 
 def prepare_site(options: ServeOptions) -> Path:
-    """The folder served at ``/``: a given one, a fresh build, or a fallback page that says why."""
+    """The folder served at ``/``: a given one, a fresh build, or a fallback page that says why.
+
+    The home page offers the offline download: a fresh build gets the zip (built once per change
+    of the guides, with npm's shim cached in the data folder); without it, no page offers it.
+    """
+    from berdikari.site import serve_offline_archive  # the site helper's
+
     if options.site_dir is not None and not options.build_site:
         if not (options.site_dir / "index.html").exists():
             raise SystemExit(f"{options.site_dir}: no index.html (build the site first)")
+        serve_offline_archive(options.site_dir, build=False)
         return options.site_dir
     dest = options.site_dir or settings().root / "build" / "site"
     error = build_site(dest)
     if error is None and (dest / "index.html").exists():
+        serve_offline_archive(dest)
         return dest
     error = error or f"{dest}/index.html missing after the build"
     log.error("The site could not be built; serving a fallback page. %s", error)

@@ -11,12 +11,14 @@ it, and it never checks rights: whoever can run it can read the database file an
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 
 from sqlalchemy import Date, DateTime, LargeBinary, delete, func, insert, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import TypeDecorator
 
 from berdikari.store.db import Store, current_revision
@@ -91,54 +93,144 @@ def backup_to_file(store: Store, path: Path) -> dict[str, int]:
     return counts
 
 
-def _read(lines) -> tuple[dict, dict[str, list[dict]]]:
+class _Bad(ValueError):
+    """A value that does not fit its column; the message says what was expected."""
+
+
+def _value(column, value):
+    """``value`` from the file as the column's Python value, or :class:`_Bad`."""
+    if value is None:
+        if not column.nullable:
+            raise _Bad("is empty (null); expected a value")
+        return None
+    kind = _kind(column)
+    what = {
+        "datetime": "a date and time as ISO 8601 text",
+        "date": "a date as YYYY-MM-DD text",
+        "bytes": "base64 text",
+    }
+    if kind in what:
+        shown = value if not isinstance(value, str) or len(value) <= 40 else value[:40] + "…"
+        try:
+            if isinstance(value, str) and kind == "datetime":
+                return datetime.fromisoformat(value)
+            if isinstance(value, str) and kind == "date":
+                return date.fromisoformat(value)
+            if isinstance(value, str):
+                return base64.b64decode(value, validate=True)
+        except (ValueError, binascii.Error):
+            pass
+        raise _Bad(f"is {shown!r}; expected {what[kind]}")
+    expected = column.type.python_type
+    if expected is object:  # JSON: any JSON value
+        return value
+    if isinstance(value, bool) and expected is not bool or not isinstance(value, expected):
+        names = {int: "a whole number", str: "text", bool: "true or false"}
+        raise _Bad(f"is {value!r}; expected {names.get(expected, expected.__name__)}")
+    length = getattr(column.type, "length", None)
+    if length is not None and len(value) > length:
+        raise _Bad(f"is {len(value)} characters long; expected at most {length}")
+    return value
+
+
+def _read(
+    lines, source: str | None = None, schema: str | None = None
+) -> tuple[dict, dict[str, list[dict]]]:
+    """The header and the rows of a backup, every value checked against the schema.
+
+    Any problem raises :class:`InvalidInput` located as ``source:line: what; expected …``: a
+    line that is not JSON, an unknown table, a row with a column this schema does not have or
+    without one it has, a value of the wrong kind, and a header whose row counts do not match
+    the rows (a truncated or edited file). With ``schema``, a backup of another schema revision
+    is refused before its rows are read."""
+
+    file = f"{source}: " if source else ""
+
+    def bad(n: int, message: str):
+        where = f"{source}:{n}" if source else f"line {n}"
+        return InvalidInput("backup", f"{where}: {message}", key="backup-malformed")
+
     it = iter(lines)
+    first = next(it, None)
     try:
-        header = json.loads(next(it))
-    except (StopIteration, json.JSONDecodeError):
-        raise InvalidInput("backup", "line 1: not a Berdikari backup header") from None
+        header = json.loads(first) if first is not None else None
+    except (json.JSONDecodeError, TypeError):
+        header = None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise InvalidInput("backup", "line 1: not a Berdikari backup header")
+        raise bad(1, f'not a Berdikari backup header; expected {{"format": "{FORMAT}", …}}')
     if header.get("version") != VERSION:
-        raise InvalidInput("backup", f"backup format version {header.get('version')} unknown")
+        raise bad(1, f"backup format version {header.get('version')!r} unknown; expected {VERSION}")
+    if schema is not None and header.get("schema") != schema:
+        raise InvalidInput(
+            "backup",
+            f"{file}the backup is at schema {header.get('schema')}, this database at "
+            f"{schema}; migrate one of them first (berdikari db upgrade/downgrade)",
+        )
     tables = {t.name: t for t in Base.metadata.sorted_tables}
+    expected = header.get("counts")
+    if not isinstance(expected, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in expected.values()
+    ):
+        raise bad(1, 'the header has no row counts; expected "counts": {table: rows, …}')
+    missing = sorted(set(tables) - set(expected))
+    unknown = sorted(set(expected) - set(tables))
+    if missing or unknown:
+        raise bad(
+            1,
+            "the header's row counts "
+            + (f"lack table(s) {', '.join(missing)}" if missing else "")
+            + ("; " if missing and unknown else "")
+            + (f"name table(s) this schema does not have: {', '.join(unknown)}" if unknown else "")
+            + "; expected one count for each table of this schema",
+        )
     rows: dict[str, list[dict]] = {name: [] for name in tables}
     for n, line in enumerate(it, start=2):
         if not line.strip():
             continue
         try:
             rec = json.loads(line)
-            table = tables[rec["table"]]
-            row = rec["row"]
-        except (json.JSONDecodeError, KeyError, TypeError):
-            raise InvalidInput("backup", f"line {n}: not a table row of this schema") from None
-        for col in table.columns:
-            kind, value = _kind(col), row.get(col.name)
-            if value is not None and kind == "datetime":
-                row[col.name] = datetime.fromisoformat(value)
-            elif value is not None and kind == "date":
-                row[col.name] = date.fromisoformat(value)
-            elif value is not None and kind == "bytes":
-                row[col.name] = base64.b64decode(value)
+        except json.JSONDecodeError as exc:
+            raise bad(n, f"not a table row of this schema (not JSON: {exc.msg})") from None
+        if (
+            not isinstance(rec, dict)
+            or set(rec) != {"table", "row"}
+            or not isinstance(rec["row"], dict)
+        ):
+            raise bad(n, 'not a table row of this schema; expected {"table": …, "row": {…}}')
+        table = tables.get(rec["table"]) if isinstance(rec["table"], str) else None
+        if table is None:
+            raise bad(n, f"not a table row of this schema: no table {rec['table']!r}")
+        raw = rec["row"]
+        columns = {c.name: c for c in table.columns}
+        extra = sorted(set(raw) - set(columns))
+        lacking = sorted(set(columns) - set(raw))
+        if extra:
+            raise bad(n, f"table {table.name} has no column {', '.join(extra)}")
+        if lacking:
+            raise bad(n, f"table {table.name} row lacks column {', '.join(lacking)}")
+        row = {}
+        for name, col in columns.items():
+            try:
+                row[name] = _value(col, raw[name])
+            except _Bad as exc:
+                raise bad(n, f"{table.name}.{name} {exc}") from None
         rows[table.name].append(row)
-    counts = {k: len(v) for k, v in rows.items()}
-    expected = {k: v for k, v in (header.get("counts") or {}).items() if k in counts}
-    if expected != {k: counts[k] for k in expected}:
-        raise InvalidInput("backup", "the file is truncated: row counts differ from its header")
+    for name, found in rows.items():
+        if len(found) != expected[name]:
+            raise InvalidInput(
+                "backup",
+                f"{file}the file is truncated or was edited: table {name} has "
+                f"{len(found)} row(s), its header says {expected[name]}",
+                key="backup-malformed",
+            )
     return header, rows
 
 
-def restore(store: Store, lines) -> dict[str, int]:
+def restore(store: Store, lines, source: str | None = None) -> dict[str, int]:
     """Load a backup into ``store``, which must be empty (reference data aside) and at the
-    backup's schema revision. All or nothing: one transaction."""
-    header, rows = _read(lines)
-    here = current_revision(store.engine)
-    if header.get("schema") != here:
-        raise InvalidInput(
-            "backup",
-            f"the backup is at schema {header.get('schema')}, this database at {here}; "
-            "migrate one of them first (berdikari db upgrade/downgrade)",
-        )
+    backup's schema revision. All or nothing: every line is checked first (:func:`_read`), then
+    one transaction; ``source`` (the file name) locates the messages."""
+    _header, rows = _read(lines, source, schema=current_revision(store.engine))
     with store.write() as s:
         for table in Base.metadata.sorted_tables:
             if table.name in SEEDED:
@@ -154,7 +246,16 @@ def restore(store: Store, lines) -> dict[str, int]:
             if table.name == "assessment":  # verifies_id points to earlier rows
                 batch = sorted(batch, key=lambda r: r["id"])
             for i in range(0, len(batch), 1000):
-                s.execute(insert(table), batch[i : i + 1000])
+                try:
+                    s.execute(insert(table), batch[i : i + 1000])
+                except DBAPIError as exc:  # the whole transaction is rolled back
+                    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc)
+                    raise InvalidInput(
+                        "backup",
+                        f"{source or 'backup'}: the rows of table {table.name} do not fit the database "
+                        f"({reason}); expected the rows of one backup, unedited",
+                        key="backup-malformed",
+                    ) from None
         if store.dialect == "postgresql":
             for table in Base.metadata.sorted_tables:
                 s.execute(
@@ -170,5 +271,22 @@ def restore_from_file(store: Store, path: Path) -> dict[str, int]:
     path = Path(path)
     if not path.is_file():
         raise InvalidInput("backup", f"{path}: file not found")
-    with path.open(encoding="utf-8") as f:
-        return restore(store, f)
+    try:
+        with path.open("rb") as f:
+            lines = list(_lines(f, path))
+    except OSError as exc:
+        raise InvalidInput("backup", f"{path}: cannot be read ({exc.strerror})") from None
+    return restore(store, lines, str(path))
+
+
+def _lines(f, path: Path):
+    """The file's lines as text; a line that is not UTF-8 is refused with its number."""
+    for n, raw in enumerate(f, start=1):
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInput(
+                "backup",
+                f"{path}:{n}: not UTF-8 text; expected a file written by berdikari backup",
+                key="backup-malformed",
+            ) from None
