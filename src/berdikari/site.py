@@ -6,8 +6,10 @@ and regulation indexes), lists the checklist pages in the nav, and puts the back
 guide pages. :func:`verify_site` checks a built site against the checklists.
 
 ``build()`` and ``build_offline_archive()`` are what the CLI and the server call. The offline build
-takes Material's ``iframe-worker`` shim from the npm registry into a cache and serves it from the
-site, so that no page ever asks a third-party host for anything.
+takes Material's ``iframe-worker`` shim from the npm registry (once, into the data folder's cache)
+and serves it from the site, so that no page ever asks a third-party host for anything.
+``serve_offline_archive()`` puts that zip into the served site, or, when it cannot be made, takes
+the home page's offer of it off the pages: the site never offers a download it does not have.
 
 This module never writes into ``guides/`` or ``checklists/``: generated pages exist only in the
 build. It never restates a requirement by hand.
@@ -15,6 +17,8 @@ build. It never restates a requirement by hand.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
 import shutil
@@ -40,6 +44,15 @@ IFRAME_WORKER = "iframe-worker@1.0.4"
 """The npm package (pinned) whose ``shim/index.js`` lets search run from file:// (offline)."""
 IFRAME_WORKER_SITE_PATH = "assets/javascripts/iframe-worker/shim.js"
 """Where the offline site serves the shim; ``mkdocs-offline.yml`` lists it in extra.polyfills."""
+OFFLINE_ARCHIVE = "berdikari-offline.zip"
+"""The offline site's file name, in the served site's root (the home page links to it)."""
+OFFER_START = "<!-- bdk-offline-offer -->"
+OFFER_END = "<!-- /bdk-offline-offer -->"
+"""Guide pages put the offer of the offline download between these two lines (a section with its
+heading): the offline build leaves it out, and a server without the zip removes it."""
+_OFFER = re.compile(re.escape(OFFER_START) + r".*?" + re.escape(OFFER_END), re.DOTALL)
+
+log = logging.getLogger(__name__)
 
 
 # --- the MkDocs hook ------------------------------------------------------------------------------
@@ -113,8 +126,14 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    if _is_offline(config):
+        markdown = _OFFER.sub("", markdown)  # the reader holds the download already
     targets = _state["backlinks"].get(page.file.src_uri)
     return inject_backlinks(markdown, page.file.src_uri, targets or {})
+
+
+def _is_offline(config) -> bool:
+    return any(name.split("/")[-1] == "offline" for name in config.plugins)
 
 
 # --- builds ---------------------------------------------------------------------------------------
@@ -125,7 +144,8 @@ class SiteBuildError(RuntimeError):
 
 
 def cache_dir() -> Path:
-    return settings().root / "build" / "cache"
+    """The data folder's cache: the npm shim is fetched into it once, the offline zip kept there."""
+    return settings().data_dir / "cache"
 
 
 def fetch_iframe_worker(cache: Path | None = None) -> Path:
@@ -142,13 +162,28 @@ def fetch_iframe_worker(cache: Path | None = None) -> Path:
             "and npm (Debian: apt-get install npm), or build the online site instead."
         )
     with tempfile.TemporaryDirectory(prefix="bdk-npm-") as tmp:
-        proc = subprocess.run(
-            [npm, "pack", IFRAME_WORKER, "--silent", "--pack-destination", tmp],
-            capture_output=True,
-            text=True,
-            cwd=tmp,
-            timeout=300,
-        )
+        try:
+            proc = subprocess.run(
+                # --prefer-offline: npm's own cache first, the registry only when it lacks the file
+                [
+                    npm,
+                    "pack",
+                    IFRAME_WORKER,
+                    "--silent",
+                    "--prefer-offline",
+                    "--pack-destination",
+                    tmp,
+                ],
+                capture_output=True,
+                text=True,
+                cwd=tmp,
+                timeout=180,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise SiteBuildError(
+                f"npm pack {IFRAME_WORKER} did not finish in 3 minutes (is the npm registry "
+                "reachable?)"
+            ) from exc
         tarballs = list(Path(tmp).glob("*.tgz"))
         if proc.returncode != 0 or not tarballs:
             raise SiteBuildError(
@@ -223,6 +258,94 @@ def build_offline_archive(out_dir: Path, strict: bool = True) -> Path:
                     z.write(f, Path("berdikari") / f.relative_to(site))
         partial.replace(archive)
     return archive
+
+
+# --- the offline download on the served site -----------------------------------------------------
+
+
+def _sources_fingerprint() -> str:
+    """Changes whenever a file the offline site is built from changes (guides, checklists,
+    MkDocs configuration, the hook and the page generator)."""
+    s = settings()
+    files = [s.root / "mkdocs.yml", config_file(offline=True), Path(__file__)]
+    files.append(Path(__file__).with_name("site_pages.py"))
+    files += sorted(p for p in s.guides_dir.rglob("*") if p.is_file())
+    files += sorted(s.checklists_dir.glob("*.yaml"))
+    digest = hashlib.sha256()
+    for f in files:
+        st = f.stat()
+        digest.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def cached_offline_archive() -> Path:
+    """The offline zip for the current sources, built once and kept in the cache."""
+    root = cache_dir() / "offline"
+    fingerprint = _sources_fingerprint()
+    archive = root / fingerprint / OFFLINE_ARCHIVE
+    if archive.is_file():
+        return archive
+    build_offline_archive(archive.parent, strict=False)  # serving shows what builds, as build_site
+    for old in root.iterdir():
+        if old.is_dir() and old.name != fingerprint:
+            shutil.rmtree(old, ignore_errors=True)
+    return archive
+
+
+def serve_offline_archive(site_dir: Path, build: bool = True) -> Path | None:
+    """Make the served site's offline download real, or take its offer off the pages.
+
+    Returns the zip inside ``site_dir``, or None when there is none (then no page offers it).
+    With ``build`` False (a site folder given to the server) nothing is built: a folder without
+    the zip loses the offer.
+    """
+    site_dir = Path(site_dir)
+    target = site_dir / OFFLINE_ARCHIVE
+    if target.is_file():
+        return target
+    reason = "the site folder was given without it"
+    if build:
+        try:
+            shutil.copyfile(cached_offline_archive(), target)
+            return target
+        except Exception as exc:  # noqa: BLE001  logged; the server still starts, without the offer
+            reason = f"{type(exc).__name__}: {exc}"
+    log.warning("No offline download on this server; its offer is removed. %s", reason)
+    remove_offline_offer(site_dir)
+    return None
+
+
+def remove_offline_offer(site_dir: Path) -> list[Path]:
+    """Remove the offer of the offline download (section, table-of-contents entry, search entry)
+    from every page of a built site. Returns the pages changed."""
+    site_dir = Path(site_dir)
+    changed: list[Path] = []
+    gone: set[str] = set()  # search locations of the removed sections
+    for page in sorted(site_dir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if OFFER_START not in text:
+            continue
+        anchors = [a for m in _OFFER.finditer(text) for a in re.findall(r'<h2 id="([^"]+)"', m[0])]
+        text = _OFFER.sub("", text)
+        for anchor in anchors:
+            text = re.sub(
+                r'<li class="md-nav__item">\s*<a href="#'
+                + re.escape(anchor)
+                + r'"[^>]*>.*?</li>\s*',
+                "",
+                text,
+                flags=re.DOTALL,
+            )
+            url = page.relative_to(site_dir).as_posix().removesuffix("index.html")
+            gone.add(f"{url}#{anchor}")
+        page.write_text(text, encoding="utf-8")
+        changed.append(page)
+    index = site_dir / "search" / "search_index.json"
+    if gone and index.is_file():
+        data = json.loads(index.read_text(encoding="utf-8"))
+        data["docs"] = [d for d in data.get("docs", []) if d.get("location") not in gone]
+        index.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return changed
 
 
 # --- verify: every output holds exactly the items of the source ----------------------------------
