@@ -100,6 +100,10 @@ CASES = {
         AuthError("locked", "too many wrong attempts: sign-in is locked until 10:15 UTC"),
         "Terlalu banyak percobaan yang salah. Tunggu beberapa menit, lalu coba lagi.",
     ),
+    "throttled": (  # the web sign-in's rate limit: the same words as a lock, on purpose
+        AuthError("throttled", "too many tries; wait about 2 minute(s) and try again"),
+        "Terlalu banyak percobaan yang salah. Tunggu beberapa menit, lalu coba lagi.",
+    ),
     "bad-credentials": (
         AuthError("bad-credentials", "username or secret is wrong"),
         "Data untuk masuk tidak benar. Periksa, lalu coba lagi.",

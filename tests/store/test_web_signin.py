@@ -243,3 +243,152 @@ def test_no_token_in_clear_in_the_table(world, clock):
         rows = [dict(r._mapping) for r in s.execute(select(WebSession.__table__))]
     assert len(rows) == 1 and token not in repr(rows)
     assert rows[0]["token_sha256"] == ss.token_digest(token)
+
+
+# --- throttling (issue 12, item 4) ------------------------------------------------------------
+
+
+def _more_owners(world, n: int) -> list[str]:
+    """Enrol ``n`` more UMKM; return every real code (the world's two first)."""
+    codes = [world.u1.code, world.u2.code]
+    for i in range(n):
+        view, _pin = world.admin.add_umkm(f"Usaha {i}", f"Pemilik {i}", "Kapuas", ["pangan-olahan"])
+        codes.append(view.code)
+    return codes
+
+
+def _outcome(answer: dict) -> tuple:
+    return (answer.get("key") or "ok", answer.get("message"))
+
+
+def test_spraying_one_pin_from_one_client_is_throttled_and_others_still_sign_in(world, clock):
+    codes = _more_owners(world, 8)
+
+    async def scenario(base):
+        sprayer = Browser(base, "203.0.113.66")
+        keys = []
+        for i in range(100):
+            keys.append((await sprayer.owner(codes[i % len(codes)], "000000")).get("key"))
+        # the real owner, from another phone, at the same moment
+        owner = Browser(base, "198.51.100.7")
+        assert (await owner.owner(world.u1.code, world.pin1))["umkm_id"] == world.u1.id
+        return keys
+
+    keys = run(world, scenario)
+    assert keys.count("bad-credentials") == limits.CLIENT_FREE  # then the growing delay
+    assert keys.count("throttled") == 100 - limits.CLIENT_FREE
+    assert "locked" not in keys  # no account of a real owner is locked by the spray
+    assert all(u.pin_locked_until is None for u in [world.admin.umkm(world.u1.id)])
+
+
+def test_a_made_up_code_gets_the_same_answers_as_real_ones_under_spraying(world, clock):
+    real = _more_owners(world, 8)
+    made_up = [f"62{n:02d}-{9000 + n}" for n in range(len(real))]
+
+    async def scenario(base):
+        out = {}
+        for name, codes in (("real", real), ("made_up", made_up)):
+            clock.now += 24 * 3600  # a fresh start for each sprayer
+            sprayer = Browser(base, f"203.0.113.{len(out) + 1}")
+            answers = []
+            for i in range(60):
+                answers.append(_outcome(await sprayer.owner(codes[i % len(codes)], "000000")))
+                if i % 7 == 0:
+                    clock.now += 5  # sometimes it waits a little
+            # two hours later (the delay forgotten), hammering one code locks it for this client
+            clock.now += 2 * 3600
+            for _ in range(4):
+                answers.append(_outcome(await sprayer.owner(codes[0], "111111")))
+            out[name] = answers
+        return out
+
+    out = run(world, scenario)
+    assert out["real"] == out["made_up"]
+    assert {k for k, _ in out["real"]} == {"bad-credentials", "throttled", "locked"}
+
+
+def test_a_made_up_code_costs_the_same_secret_check_as_a_real_one(world, clock, monkeypatch):
+    """Same timing class, counted rather than timed: one Argon2 verification per checked attempt
+    (a real code or a made-up one), none for an attempt the limiter refuses."""
+    from berdikari.store import auth
+
+    calls = []
+
+    class Counting:
+        def __init__(self, inner) -> None:
+            self.inner = inner
+
+        def verify(self, hashed, secret):
+            calls.append(hashed)
+            return self.inner.verify(hashed, secret)
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    monkeypatch.setattr(auth, "_hasher", Counting(auth._hasher))
+
+    async def scenario(base):
+        a, b = Browser(base, "203.0.113.1"), Browser(base, "203.0.113.2")
+        counts = []
+        for browser, code in ((a, world.u1.code), (b, "6201-9999")):
+            before = len(calls)
+            for _ in range(3):  # tries=3: the third locks this client out of this code
+                await browser.owner(code, "000000")
+            assert (await browser.owner(code, "000000"))["key"] == "locked"
+            counts.append(len(calls) - before)
+        return counts
+
+    assert run(world, scenario) == [3, 3]
+
+
+def test_an_account_locked_by_an_attacker_still_opens_for_its_owner(world, clock):
+    async def scenario(base):
+        attacker = Browser(base, "203.0.113.66")
+        answers = [(await attacker.owner(world.u1.code, "000000"))["key"] for _ in range(3)]
+        assert answers == ["bad-credentials", "bad-credentials", "locked"]
+        # locked for this client, even with the right PIN
+        assert (await attacker.owner(world.u1.code, world.pin1))["key"] == "locked"
+        # the owner, from her own phone
+        owner = Browser(base, "198.51.100.7")
+        assert (await owner.owner(world.u1.code, world.pin1))["umkm_id"] == world.u1.id
+        # staff: the same for a facilitator's username
+        for _ in range(3):
+            await attacker.staff("fas.a", "salah-sandi-0")
+        assert (await attacker.staff("fas.a", "sandi-uji-123"))["key"] == "locked"
+        desk = Browser(base, "198.51.100.8")
+        assert (await desk.staff("fas.a", "sandi-uji-123"))["user_id"] == world.fac_a.id
+        # and the lock ends: after the lockout minutes the attacker's client may try again
+        clock.now += 15 * 60 + limits.CLIENT_MAX_DELAY
+        assert (await attacker.owner(world.u1.code, "000000"))["key"] == "bad-credentials"
+
+    run(world, scenario)
+    assert world.admin.umkm(world.u1.id).pin_locked_until is None  # nothing account-wide
+
+
+def test_many_addresses_lock_the_account_but_not_its_owners_own_phone(world, clock):
+    """A botnet guessing one PIN: after 10 x tries failures (from at least 10 addresses) the
+    account is locked for new clients, and a made-up code behaves the same; the phone the
+    owner signed in from keeps working; the facilitator sees the lock."""
+    tries = 3
+
+    async def scenario(base):
+        phone = Browser(base, "198.51.100.7")
+        assert (await phone.owner(world.u1.code, world.pin1))["umkm_id"] == world.u1.id
+        answers = {"real": [], "made_up": []}
+        for n in range(limits.ACCOUNT_FACTOR + 1):
+            for name, code in (("real", world.u1.code), ("made_up", "6201-9999")):
+                bot = Browser(base, f"203.0.{n}.{1 if name == 'real' else 2}")
+                for _ in range(tries):
+                    answers[name].append((await bot.owner(code, "000000"))["key"])
+        assert answers["real"] == answers["made_up"]
+        assert answers["real"][-tries:] == ["locked"] * tries
+        newcomer = Browser(base, "198.51.100.99")
+        assert (await newcomer.owner(world.u1.code, world.pin1))["key"] == "locked"
+        # the database backstop, shared by every instance: the facilitator's card shows it
+        assert world.fa.umkm(world.u1.id).pin_locked_until is not None
+        # the owner's own phone passes it, and her sign-in lifts it
+        assert (await phone.owner(world.u1.code, world.pin1))["umkm_id"] == world.u1.id
+        assert world.fa.umkm(world.u1.id).pin_locked_until is None
+        return answers
+
+    run(world, scenario)

@@ -41,6 +41,8 @@ MESSAGES: dict[str, str] = {
     "pin-format": _("A PIN has {digits} digits (0-9), nothing else."),
     "password-length": _("{field}: use {min} to {max} characters."),
     "locked": _("Too many wrong tries. Wait a few minutes and try again."),
+    # the web sign-in's rate limit (berdikari.web.limits): the same words, on purpose
+    "throttled": _("Too many wrong tries. Wait a few minutes and try again."),
     "bad-credentials": _("The sign-in details are not right. Check them and try again."),
     "bad-format": _("A PIN has 6 digits. Enter the PIN your facilitator gave you."),
     # evidence files

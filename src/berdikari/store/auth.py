@@ -6,11 +6,22 @@ for ``LockoutPolicy.minutes`` (``BERDIKARI_LOCKOUT_TRIES`` and ``BERDIKARI_LOCKO
 5 and 15 unless set; :mod:`berdikari.config`); while locked, even the right secret is refused.
 Failed attempts and lockouts go to the audit log (without the secret tried).
 
+That account-wide lock is what a caller who cannot tell clients apart gets (the CLI, a kernel's
+fallback sign-in form). The web sign-in (:mod:`berdikari.web.sessions`) knows the client: it
+locks one client out of one account in memory (:mod:`berdikari.web.limits`) and passes a
+``lockout`` policy here whose account-wide lock needs many times more failures (from many
+addresses), so that nobody can lock a real owner or staff member out of their own account by
+guessing wrong; ``ignore_lock`` lets a client that signed in to the account recently past that
+lock (it has proved it knows the secret).
+
+A made-up code or username costs the same Argon2 verification as a real one (a dummy hash), so
+the answer and its timing do not say which exist.
+
 The only way to get an :class:`Identity` for a person is :func:`sign_in_owner` or
-:func:`sign_in_staff`, or, for an owner who signed in with the PIN and chose "stay signed in",
-:func:`berdikari.owner_sessions.verify` (a signed token checked against the current PIN hash);
-:func:`system_identity` is for administrators' CLI commands. This module
-never decides what an identity may see: that is :mod:`berdikari.store.service`.
+:func:`sign_in_staff`, or a server-side session opened after one of them
+(:func:`berdikari.store.sessions.identity_for_token`); :func:`system_identity` is for
+administrators' CLI commands. This module never decides what an identity may see: that is
+:mod:`berdikari.store.service`.
 """
 
 from __future__ import annotations
@@ -25,7 +36,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 
-from berdikari.store.db import Store
+from berdikari.store.db import LockoutPolicy, Store
 from berdikari.store.errors import AuthError, InvalidInput
 from berdikari.store.models import Account, AuditLog, Umkm, utcnow
 
@@ -109,14 +120,23 @@ class _Who:
     hashed: str | None
 
 
-def _attempt(store: Store, model, key_column, key: str, secret: str, who: str) -> _Who:
+def _attempt(
+    store: Store,
+    model,
+    key_column,
+    key: str,
+    secret: str,
+    who: str,
+    policy: LockoutPolicy | None = None,
+    ignore_lock: bool = False,
+) -> _Who:
     """Check ``secret`` for the row whose ``key_column`` equals ``key``; count failures."""
     now = utcnow()
     found: _Who | None = None
     with store.read() as s:
         row = s.execute(select(model).where(key_column == key)).scalar_one_or_none()
         if row is not None:
-            if row.locked_until and row.locked_until > now:
+            if row.locked_until and row.locked_until > now and not ignore_lock:
                 raise AuthError("locked", _locked_message(row.locked_until), row.locked_until)
             if model is Umkm:
                 found = _Who(row.id, row.owner_name, "owner", row.pin_hash)
@@ -125,7 +145,7 @@ def _attempt(store: Store, model, key_column, key: str, secret: str, who: str) -
     ok = _verify(found.hashed if found else None, secret)  # slow on purpose; outside any txn
     if found is None:
         raise AuthError("bad-credentials", f"{who} or secret is wrong")
-    policy = store.lockout
+    policy = policy or store.lockout
     where = model.id == found.id
     with store.write() as s:
         if ok:
@@ -156,23 +176,42 @@ def _attempt(store: Store, model, key_column, key: str, secret: str, who: str) -
     raise AuthError("bad-credentials", f"{who} or secret is wrong")
 
 
-def sign_in_owner(store: Store, code: str, pin: str) -> Identity:
+def sign_in_owner(
+    store: Store,
+    code: str,
+    pin: str,
+    *,
+    lockout: LockoutPolicy | None = None,
+    ignore_lock: bool = False,
+) -> Identity:
     """An owner signs in with the UMKM code (case-insensitive) and the PIN from the facilitator.
 
-    Raises :class:`AuthError` (``bad-format``, ``bad-credentials`` or ``locked``).
+    Raises :class:`AuthError` (``bad-format``, ``bad-credentials`` or ``locked``). ``lockout``
+    replaces the store's policy for this attempt; ``ignore_lock`` skips a current lock (both for
+    the web sign-in, see the module docstring).
     """
     code = (code or "").strip().upper()
     if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
         raise AuthError("bad-format", f"a PIN is exactly {PIN_LENGTH} digits (0-9)")
-    who = _attempt(store, Umkm, Umkm.code, code, pin, "UMKM code")
+    who = _attempt(store, Umkm, Umkm.code, code, pin, "UMKM code", lockout, ignore_lock)
     return Identity("owner", None, who.id, who.name)
 
 
-def sign_in_staff(store: Store, username: str, password: str) -> Identity:
+def sign_in_staff(
+    store: Store,
+    username: str,
+    password: str,
+    *,
+    lockout: LockoutPolicy | None = None,
+    ignore_lock: bool = False,
+) -> Identity:
     """A facilitator or manager signs in with username and password.
 
-    Raises :class:`AuthError` (``bad-credentials`` or ``locked``).
+    Raises :class:`AuthError` (``bad-credentials`` or ``locked``); ``lockout`` and
+    ``ignore_lock`` as for :func:`sign_in_owner`.
     """
     username = (username or "").strip().lower()
-    who = _attempt(store, Account, Account.username, username, password or "", "username")
+    who = _attempt(
+        store, Account, Account.username, username, password or "", "username", lockout, ignore_lock
+    )
     return Identity(who.role, who.id, None, who.name)

@@ -32,9 +32,11 @@ text typed, not by a database row), so the answers cannot tell which exist. Four
 Where the counters live: in this process's memory. It is the simplest that holds: the rules
 answer before any database work, cost nothing to keep (entries expire), and a restart only
 forgets them (an attacker cannot restart the server). With several server instances behind
-one proxy an attacker gains at most a factor of the number of instances. The store keeps its
-own account-wide lock in the database as a shared backstop (:mod:`berdikari.store.auth`),
-reached only after failures from many addresses.
+one proxy an attacker gains at most a factor of the number of instances. The store's
+account-wide lock in the database (:mod:`berdikari.store.auth`) is the backstop the instances
+share: the web sign-in sets it at rule 4's count (:func:`web_lockout`), so it is reached only
+after failures from many addresses, and a trusted client passes it too; a facilitator's new
+PIN lifts it.
 
 This module must never see or keep a PIN or a password, and never decide who someone is.
 """
@@ -49,6 +51,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from berdikari.config import settings
+from berdikari.store.db import LockoutPolicy
 
 GLOBAL_PER_MINUTE = 300
 """Failed sign-ins a minute, all clients together, before every attempt is throttled."""
@@ -184,10 +187,19 @@ class SignInLimiter:
             if len(pair) >= self.tries:
                 return Refusal("locked", pair[0] + self.window - now)
             acct = self._trim(self._accounts.get(account, deque()), now - self.window)
-            exempt = self._trusted.get((client, account), -1e18) > now - TRUSTED_CLIENT_SECONDS
-            if len(acct) >= self.tries * ACCOUNT_FACTOR and not exempt:
+            if len(acct) >= self.tries * ACCOUNT_FACTOR and not self._is_trusted(
+                client, account, now
+            ):
                 return Refusal("locked", acct[0] + self.window - now)
         return None
+
+    def _is_trusted(self, client: str, account: str, now: float) -> bool:
+        return self._trusted.get((client, account), -1e18) > now - TRUSTED_CLIENT_SECONDS
+
+    def trusted(self, client: str, account: str) -> bool:
+        """Whether this client signed in to ``account`` in the last day (exempt from rule 4)."""
+        with self._lock:
+            return self._is_trusted(client, account, self.clock())
 
     def failed(self, client: str, account: str) -> None:
         """Count a failed attempt (wrong secret, unknown code or username)."""
@@ -196,7 +208,7 @@ class SignInLimiter:
             self._global.append(now)
             c = self._client(client, now)
             c.failures += 1
-            over = c.failures - CLIENT_FREE
+            over = c.failures - CLIENT_FREE + 1  # after the last free failure: wait 2 s
             if over > 0:
                 c.next_allowed = now + min(CLIENT_MAX_DELAY, 2.0 ** min(over, 30))
             self._pairs.setdefault((client, account), deque()).append(now)
@@ -230,6 +242,11 @@ class SignInLimiter:
         old = now - TRUSTED_CLIENT_SECONDS
         for k in [k for k, t in self._trusted.items() if t <= old]:
             del self._trusted[k]
+
+
+def web_lockout(policy: LockoutPolicy) -> LockoutPolicy:
+    """The store's account-wide lock for web sign-ins: rule 4's count, the same minutes."""
+    return LockoutPolicy(max_failures=policy.max_failures * ACCOUNT_FACTOR, minutes=policy.minutes)
 
 
 _limiters: dict[str, SignInLimiter] = {}

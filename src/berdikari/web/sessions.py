@@ -40,7 +40,7 @@ from berdikari.store.auth import sign_in_owner as _store_sign_in_owner
 from berdikari.store.auth import sign_in_staff as _store_sign_in_staff
 from berdikari.store.errors import AuthError
 from berdikari.store.models import utcnow
-from berdikari.web.limits import client_address, limit_key, limiter
+from berdikari.web.limits import client_address, limit_key, limiter, web_lockout
 
 OWNER_COOKIE = "bdk_owner"
 STAFF_COOKIE = "bdk_staff"
@@ -118,16 +118,24 @@ def _refused(key: str, retry_after: float) -> AuthError:
 
 
 def _attempt(handler, kind: str, account: str, check):
+    """Ask the limiter, then ``check(lockout, ignore_lock)`` (the store's sign-in); count it."""
     client = limit_key(client_address(handler))
     lim = limiter(kind)
     refusal = lim.check(client, account)
     if refusal is not None:
         raise _refused(refusal.key, refusal.retry_after)
+    lockout = web_lockout(store_for(handler).lockout)
     try:
-        identity = check()
+        identity = check(lockout, lim.trusted(client, account))
     except AuthError as exc:
-        if exc.key in ("bad-credentials", "locked"):
-            lim.failed(client, account)
+        if exc.key not in ("bad-credentials", "locked"):
+            raise
+        lim.failed(client, account)
+        after = lim.check(client, account)
+        if exc.key == "bad-credentials" and after is not None and after.key == "locked":
+            # the failure that locks says so, as the store's own lock does; a made-up code
+            # (which the store never locks) answers exactly like a real one
+            raise _refused("locked", after.retry_after) from None
         raise
     lim.succeeded(client, account)
     return identity
@@ -142,7 +150,14 @@ def sign_in_owner(handler, code: str, pin: str, remember: bool) -> Identity:
     if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
         raise AuthError("bad-format", f"a PIN is exactly {PIN_LENGTH} digits (0-9)")
     store = store_for(handler)
-    identity = _attempt(handler, "owner", code, lambda: _store_sign_in_owner(store, code, pin))
+    identity = _attempt(
+        handler,
+        "owner",
+        code,
+        lambda lockout, trusted: _store_sign_in_owner(
+            store, code, pin, lockout=lockout, ignore_lock=trusted
+        ),
+    )
     token = store_sessions.create_session(store, identity, remember=remember)
     max_age = int(store_sessions.OWNER_REMEMBERED.total_seconds()) if remember else None
     _set(handler, OWNER_COOKIE, token, max_age)
@@ -154,7 +169,12 @@ def sign_in_staff(handler, username: str, password: str) -> Identity:
     username = (username or "").strip().lower()
     store = store_for(handler)
     identity = _attempt(
-        handler, "staff", username, lambda: _store_sign_in_staff(store, username, password or "")
+        handler,
+        "staff",
+        username,
+        lambda lockout, trusted: _store_sign_in_staff(
+            store, username, password or "", lockout=lockout, ignore_lock=trusted
+        ),
     )
     token = store_sessions.create_session(store, identity)
     _set(handler, STAFF_COOKIE, token, None)
