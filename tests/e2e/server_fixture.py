@@ -16,6 +16,9 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+PROCESSES: dict[str, subprocess.Popen] = {}
+"""base URL → the ``berdikari serve`` process behind it (tests that look at its kernels)."""
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -69,10 +72,12 @@ def running_server(tmp: Path, database_url: str, site_dir: Path | None = None):
             env=env,
         )
     base = f"http://127.0.0.1:{port}"
+    PROCESSES[base] = proc
     try:
         wait_until_up(base + "/", proc, log)
         yield base
     finally:
+        PROCESSES.pop(base, None)
         proc.terminate()
         try:
             proc.wait(timeout=20)
@@ -91,4 +96,10 @@ def staff_programme(tmp: Path):
     data = seed(store)
     store.engine.dispose()
     with running_server(tmp, url) as base:
-        yield {"base": base, "url": url, "log": tmp / "serve.log", **data}
+        yield {
+            "base": base,
+            "url": url,
+            "log": tmp / "serve.log",
+            "pid": PROCESSES[base].pid,
+            **data,
+        }
