@@ -19,7 +19,7 @@ from berdikari.apps import widgets as ui
 from berdikari.apps.staff import error_text
 from berdikari.checklists import load_all
 from berdikari.i18n import t
-from berdikari.scoring import ANSWERS
+from berdikari.scoring import ANSWERS, refused_na
 from berdikari.store.errors import InvalidInput
 from berdikari.store.evidence import EVIDENCE_MAX_BYTES, sniff
 from berdikari.store.reference import VISIT_KINDS
@@ -55,6 +55,7 @@ def verify_form(app) -> list:
     if a.status != "submitted" or c is None:
         return [ui.html(_error(t("This assessment is not waiting for verification.", lang))), back]
     rows: dict[str, tuple[w.ToggleButtons, w.Text]] = {}
+    owner_na = [i for i in c.items if (g := a.answers.get(i.id)) is not None and g.value == "na"]
     out: list = [
         back,
         ui.html(
@@ -62,19 +63,58 @@ def verify_form(app) -> list:
             f"<p>{escape(t('Keep the owner answer if you agree. If not, choose the right answer and write why.', lang))}</p>"
         ),
     ]
+    if owner_na:
+        numbers = ", ".join(str(c.items.index(i) + 1) for i in owner_na)
+        out.append(
+            ui.html(
+                '<p class="bdk-na-summary">⚑ '
+                + escape(
+                    t(
+                        "The owner answered “Does not apply” to {n} question(s): {numbers}. "
+                        "Check each one; it is marked ⚑ below.",
+                        lang,
+                        n=len(owner_na),
+                        numbers=numbers,
+                    )
+                )
+                + "</p>"
+            )
+        )
     for n, item in enumerate(c.items, 1):
         given = a.answers.get(item.id)
         owner_value = given.value if given else None
         owner_note = f" — <em>{escape(given.note)}</em>" if given and given.note else ""
+        na_flag = ""
+        if owner_value == "na" and item.not_applicable is not None:
+            na_flag = (
+                '<div class="bdk-na-flag">⚑ '
+                + escape(t("The owner says this does not apply. It may not apply only when:", lang))
+                + f" <em>{escape(item.not_applicable.when.get(lang))}</em> "
+                + escape(t("Check that this is true.", lang))
+                + "</div>"
+            )
+        elif owner_value == "na":
+            na_flag = (
+                '<div class="bdk-na-flag bdk-na-refused">⚑ '
+                + escape(
+                    t(
+                        "The owner says this does not apply, but it applies to every producer. "
+                        "Choose the right answer and write why.",
+                        lang,
+                    )
+                )
+                + "</div>"
+            )
         head = ui.html(
             f"<div><strong>{n}. {escape(item.question.get(lang))}</strong> "
             f"<small>({escape(item.id)})</small></div>"
             f"<div>{escape(t('Owner', lang))}: {escape(ui.answer_label(owner_value, lang))}"
-            f"{owner_note}</div>"
+            f"{owner_note}</div>{na_flag}"
         )
+        values = [v for v in ANSWERS if v != "na" or item.na_allowed]
         choice = w.ToggleButtons(
-            options=[(ui.answer_label(v, lang), v) for v in ANSWERS],
-            value=owner_value,
+            options=[(ui.answer_label(v, lang), v) for v in values],
+            value=owner_value if owner_value in values else None,
             style={"button_width": "auto"},
             layout=ui.FULL,
         )
@@ -84,6 +124,8 @@ def verify_form(app) -> list:
         box = w.VBox([head, choice, note], layout=ui.FULL)
         box.add_class("bdk-card")
         box.add_class(ui.item_class(item.id))
+        if na_flag:
+            box.add_class("bdk-na-owner")
         rows[item.id] = (choice, note)
         out.append(box)
     overall = w.Textarea(placeholder=t("Note on the verification (optional)", lang), layout=ui.FULL)
@@ -105,6 +147,22 @@ def verify_form(app) -> list:
                     )
                     return
                 corrections[item_id] = (choice.value, note.value)
+        final = {k: x.value for k, x in a.answers.items()} | {
+            k: v for k, (v, _) in corrections.items()
+        }
+        refused = refused_na(c, final)
+        if refused:
+            numbers = ", ".join(str(n) for n, i in enumerate(c.items, 1) if i.id in refused)
+            status.value = _error(
+                t(
+                    "Questions {numbers}: “Does not apply” does not fit together like this "
+                    "(one kind of producer applies as a whole, and one of two alternatives "
+                    "always applies). Choose another answer.",
+                    lang,
+                    numbers=numbers,
+                )
+            )
+            return
         try:
             app.svc().verify_assessment(a.id, corrections, overall.value or None)
         except Exception as exc:  # noqa: BLE001  the form stays as it is
