@@ -207,3 +207,21 @@ def test_a_broken_routes_file_is_refused_with_the_reason(tmp_path, edit, message
     with pytest.raises(routes.RoutesFileError, match=message) as exc:
         routes.load_routes_file(path)
     assert str(path) in str(exc.value)
+
+
+# --- the site says the same ----------------------------------------------------------------------
+
+
+def test_the_decision_guide_names_every_office_and_the_jamu_gendong_rule():
+    guide = (settings().guides_dir / "mulai" / "izin-apa.md").read_text(encoding="utf-8")
+    english = (settings().guides_dir / "en" / "start" / "which-permit.md").read_text("utf-8")
+    for route in routes.ROUTES.values():
+        office = route.contact.id.split(",")[0].split(";")[0]
+        assert office in guide, (route.id, office)
+    assert "{ #jamu-gendong }" in guide and "{ #jamu-gendong }" in english
+    assert (
+        "Peraturan Menteri Kesehatan Nomor 7 Tahun 2012 tentang Registrasi Obat Tradisional, Pasal 4 huruf a"
+        in guide
+    )
+    assert "Minister of Health Regulation No. 7 of 2012" in english and "Article 4(a)" in english
+    assert "panduan/jamu-gendong.md" in guide
