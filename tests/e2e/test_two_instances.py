@@ -1,10 +1,13 @@
 """Beyond one machine: two ``berdikari serve`` on one PostgreSQL behind nginx.
 
 ``scripts/two-instances.sh`` starts everything on 127.0.0.1 (free ports, a temporary folder).
-An owner answers through nginx in Chromium; the answers are then found by the same owner on the
-*other* instance (signed in there directly) and by the assigned facilitator through the service
-layer. Kernel traffic must stay with the instance holding the kernel: a websocket sent to the
-wrong instance is refused, through nginx with the cookie it reaches the right one.
+Sessions live in the shared database, so a sign-in made through one instance holds on the other:
+an owner answers through nginx in Chromium (the owner web app, no kernel) and finds the answers
+on each instance directly; the assigned facilitator sees them through the service layer. A staff
+member signed in on one instance opens the facilitator app on the other, and a sign-out there
+ends the session on both. Kernel traffic must stay with the instance holding the kernel: a
+websocket sent to the wrong instance is refused, through nginx with the cookie it reaches the
+right one.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from pathlib import Path
 import pytest
 
 from berdikari.checklists import load
-from tests.e2e.test_owner_app import _answer, _choose_cppob, _item
-from tests.serve_helpers import APP, ROOT, free_port, get_page, tiny_site
+from tests.e2e.owner_helpers import answer, chosen
+from tests.e2e.owner_helpers import sign_in as owner_sign_in
+from tests.e2e.staff_helpers import FACILITATOR_APP, cookie_header, fetch, opener, staff_cookies
+from tests.serve_helpers import APP_MARKER, KERNEL_ID, ROOT, free_port, tiny_site
 
 SCRIPT = ROOT / "scripts" / "two-instances.sh"
 CPPOB = "cppob-irtp"
@@ -82,16 +87,14 @@ def people(two):
     store.close()
 
 
-def _sign_in(page, url: str, code: str, pin: str) -> None:
-    page.goto(url + APP)
-    try:
-        page.locator("button.bdk-start-signin").wait_for(timeout=90_000)
-    except Exception as exc:
-        raise AssertionError(f"{url}: no app; page text: {page.inner_text('body')[:500]}") from exc
-    page.locator("button.bdk-start-signin").click()
-    page.locator(".bdk-code input").fill(code)
-    page.locator(".bdk-pin input").fill(pin)
-    page.locator("button.bdk-signin").click()
+FACILITATOR, FACILITATOR_PASSWORD = "fas.dua", "sandi-uji-2024"
+
+
+def _get(url: str, cookies: dict | None = None):
+    op, _ = opener()
+    if cookies:
+        op.addheaders = [("Cookie", cookie_header(cookies))]
+    return fetch(op, url)
 
 
 def test_answers_through_one_instance_are_seen_through_the_other(two, people, page):
@@ -99,51 +102,61 @@ def test_answers_through_one_instance_are_seen_through_the_other(two, people, pa
     from berdikari.store.service import Service
 
     checklist = load(CPPOB)
-    first = checklist.sections[0].items[:3]  # the first section may hold fewer
+    section = checklist.sections[0]
+    first = section.items[:3]  # the first section may hold fewer
     given = dict(zip([i.id for i in first], ["yes", "no", "partial"][: len(first)], strict=True))
+    where = f"/penilaian/daftar/{CPPOB}?kategori=pangan-olahan#bagian-{section.id.lower()}"
 
-    _sign_in(page, two["URL"], people["umkm"].code, people["pin"])
-    _choose_cppob(page)
-    page.locator(f"button.bdk-open-{checklist.sections[0].id.lower()}").click()
+    owner_sign_in(page, two["URL"], people["umkm"].code, people["pin"])  # through nginx
+    page.goto(two["URL"] + where)
     for item_id, value in given.items():
-        _item(page, item_id).wait_for()
-        _answer(page, item_id, value)
-        _item(page, item_id).locator(".bdk-saved").wait_for()  # durable before "tersimpan"
+        answer(page, item_id, value)
+    page.locator('.bdk-saved-indicator[data-state="saved"]').wait_for()  # durable: committed
 
-    served_by = {c["name"]: c["value"] for c in page.context.cookies()}["bdk_node"]
-    assert served_by in (two["URL_A"][7:], two["URL_B"][7:])
-    other = two["URL_B"] if served_by == two["URL_A"][7:] else two["URL_A"]
-
-    # the same owner on the other instance, directly: still signed in (the instances share the
-    # signing key), and the answers are there
-    page2 = page.context.new_page()
-    page2.goto(other + APP)
-    page2.get_by_text("Keripik Dua Server").first.wait_for(timeout=90_000)
-    page2.locator(".bdk-task-list, [class*='bdk-item-']").first.wait_for()
-    if page2.locator(".bdk-task-list").count() == 0:
-        page2.locator("button", has_text="Kembali ke daftar tugas").click()
-    page2.locator(f"button.bdk-open-{checklist.sections[0].id.lower()}").click()
-    for item_id in given:
-        _item(page2, item_id).wait_for()
-        active = _item(page2, item_id).locator("button.mod-active").inner_text().strip()
-        assert active == {"yes": "Ya", "no": "Tidak", "partial": "Sebagian"}[given[item_id]]
+    # the same owner on each instance directly, with the cookie made through nginx (cookies do
+    # not name a port): still signed in, and the answers are there
+    for url in (two["URL_A"], two["URL_B"]):
+        other = page.context.new_page()
+        other.goto(url + where)
+        other.get_by_text("Keripik Dua Server").first.wait_for()
+        assert {i: chosen(other, i) for i in given} == given, url
+        other.close()
 
     # and the facilitator sees them through the service layer
-    fac = Service(people["store"], sign_in_staff(people["store"], "fas.dua", "sandi-uji-2024"))
+    store = people["store"]
+    fac = Service(store, sign_in_staff(store, FACILITATOR, FACILITATOR_PASSWORD))
     seen = fac.assessments(people["umkm"].id)
     answers = {k: v.value for a in seen for k, v in (a.answers or {}).items()}
     assert {k: answers.get(k) for k in given} == given
 
 
-def test_kernel_traffic_is_sticky_to_the_instance_holding_the_kernel(two):
+def test_a_staff_session_made_on_one_instance_works_on_the_other(two, people):
+    a, b = two["URL_A"], two["URL_B"]
+    cookies = staff_cookies(a, FACILITATOR, FACILITATOR_PASSWORD)
+    assert _get(b + FACILITATOR_APP)[0] == 303  # anonymous: sent to sign in, no kernel
+    status, _, page = _get(b + FACILITATOR_APP, cookies)
+    assert status == 200 and APP_MARKER in page
+    # signing out on b ends the session for a as well (the row is gone from the database)
+    op, _ = opener()
+    op.addheaders = [("Cookie", cookie_header(cookies))]
+    status, headers, _ = fetch(op, b + "/masuk/staf/keluar", {"_xsrf": cookies["_xsrf"]})
+    assert (status, headers["Location"]) == (303, "/masuk/staf?keluar=1")
+    status, headers, _ = _get(a + FACILITATOR_APP, cookies)
+    assert status == 303 and headers["Location"].startswith("/masuk/staf?next=")
+
+
+def test_kernel_traffic_is_sticky_to_the_instance_holding_the_kernel(two, people):
     import uuid
 
     from tests.serve_helpers import comm_info_request
 
-    page = get_page(two["URL"] + APP)
-    assert page.has_app
-    node = [c for c in page.cookies.split("; ") if c.startswith("bdk_node=")][0]
-    kernel = page.kernel_id
+    staff = staff_cookies(two["URL"], FACILITATOR, FACILITATOR_PASSWORD)
+    status, headers, page = _get(two["URL"] + FACILITATOR_APP, staff)
+    assert status == 200 and APP_MARKER in page
+    node = next(
+        c.split(";")[0] for c in headers.get_all("Set-Cookie") or [] if c.startswith("bdk_node=")
+    )
+    kernel = KERNEL_ID.search(page).group(1)
     holder = "http://" + node.split("=", 1)[1]
     stranger = two["URL_B"] if holder == two["URL_A"] else two["URL_A"]
 
@@ -167,8 +180,9 @@ def test_kernel_traffic_is_sticky_to_the_instance_holding_the_kernel(two):
         return reply
 
     # a sync client: the browser fixture of this module keeps an event loop running
-    assert connect(stranger, "") == 404  # the other instance has no such kernel
-    assert connect(two["URL"], node) == 101  # nginx sends it to the right one
+    with_staff = f"{node}; {cookie_header(staff)}"
+    assert connect(stranger, cookie_header(staff)) == 404  # the other instance has no such kernel
+    assert connect(two["URL"], with_staff) == 101  # nginx sends it to the right one
     with urllib.request.urlopen(f"{holder}/api/kernels/{kernel}", timeout=10) as r:
         assert r.status == 200
 
