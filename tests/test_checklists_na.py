@@ -149,3 +149,18 @@ def test_alternatives_in_the_project_data_need_one_side():
             scoring.score(c, answers)
         answers |= {i.id: "yes" for i in c.na_group(other)}
         assert scoring.score(c, answers).passed, checklist_id
+
+
+def test_reference_page_says_when_an_item_may_not_apply_and_the_form_offers_it_only_there():
+    from berdikari import site_pages
+
+    c = cl.load("cppob-irtp")
+    page = site_pages.render_checklist(c, "id")
+    assert page.count('<span class="bdk-box">Tidak berlaku</span>') == 2
+    assert page.count('<span class="bdk-box">Ya</span>') == len(c.items)
+    assert page.count("Tidak berlaku hanya jika") == 2
+    when = c.item("CPPOB-IRTP-09.04").not_applicable.when
+    assert site_pages._e(when.id) in page and site_pages._e(when.en) in page
+    assert "berlaku untuk semua produsen" in page
+    en = site_pages.render_checklist(c, "en")
+    assert en.count("Not applicable only when") == 2 and site_pages._e(when.en) in en

@@ -194,6 +194,12 @@ def render_checklist(
         "",
         _e(c.scoring.explanation.get(lang)) + _en(c.scoring.explanation.en, lang),
         "",
+        t(
+            "“Not applicable” may be answered only for an item that says when it does not apply; "
+            "every other item applies to every producer.",
+            lang,
+        ),
+        "",
     ]
     if c.scoring.rule == "irtp-level":
         out += _level_table(c, lang)
@@ -245,10 +251,10 @@ def _render_item(
         )
     if item.form_no is not None:
         meta.append(t("No. {n} on the official form", lang, n=item.form_no))
-    boxes = " ".join(
-        f'<span class="bdk-box">{label}</span>'
-        for label in (t("Yes", lang), t("No", lang), t("Partly", lang), t("Not applicable", lang))
-    )
+    labels = [t("Yes", lang), t("No", lang), t("Partly", lang)]
+    if item.na_allowed:  # the paper form offers "not applicable" only where the standard does
+        labels.append(t("Not applicable", lang))
+    boxes = " ".join(f'<span class="bdk-box">{label}</span>' for label in labels)
     guide_note = t("(in Indonesian)", lang) if lang == "en" else ""
     out = [
         f"### {item.id} {{ #{item_anchor(item.id)} .bdk-item }}",
@@ -275,11 +281,26 @@ def _render_item(
         t("Evidence", lang),
         ":   " + _e(item.evidence.get(lang)) + _en(item.evidence.en, lang),
         "",
+    ]
+    na = item.not_applicable
+    if na is not None:
+        na_reg = c.regulation(na.cites.regulation)
+        na_link = _rel(f"{REGULATIONS_PAGE[lang]}#{regulation_anchor(na_reg)}", page)
+        out += [
+            t("Not applicable only when", lang),
+            ":   "
+            + _e(na.when.get(lang))
+            + f" ([{_reg_name(na_reg, lang)}]({na_link}), {_e(na.cites.clause)})"
+            + _en(na.when.en, lang),
+            "",
+        ]
+    out += [
         t("How to meet it", lang),
         f":   [{_e(guide_title) if guide_title else t('Guide', lang)}]({guide_link}) {guide_note}".rstrip(),
         "",
     ]
     out += _uncertain(item.uncertain, lang)
+    out += _uncertain(na.uncertain if na else None, lang)
     out += ["</div>", ""]
     return out
 
