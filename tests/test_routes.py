@@ -143,7 +143,9 @@ def test_jamu_gendong_needs_no_permit_but_keeps_what_still_applies():
     main = rec.routes[0]
     assert main.id == "jamu-gendong" and not main.permit_needed
     assert "Pasal 4" in main.regulation and "7 Tahun 2012" in main.regulation
-    assert any("tidak memerlukan izin edar" in r.id for r in rec.reasons)
+    assert "tidak memerlukan izin edar" in rec.reasons[0].id
+    assert any("obat kimia" in r.id for r in rec.reasons[1:])  # the steps, shown as reasons
+    assert main.contact.id in rec.reasons[-1].id
     steps = " ".join(s.id for s in main.next_steps)
     assert "obat kimia" in steps and "bersih" in steps and "TR" in steps
     assert "Dinas Kesehatan" in main.contact.id
@@ -166,9 +168,11 @@ def test_supplements_get_their_route_and_whom_to_ask_not_a_dead_end():
     assert main.id == "bpom-sd" and not rec.checklists
     steps = " ".join(s.id for s in main.next_steps)
     assert "maklon" in steps and "CPOB" in steps and "asrot.pom.go.id" in steps
-    [reason] = rec.reasons
-    assert "belum punya daftar periksa" in reason.id
-    assert main.contact.id in reason.id and main.contact.en in reason.en
+    # a page that shows only the reasons still shows every step and the office
+    first, *steps, ask = rec.reasons
+    assert "belum punya daftar periksa" in first.id
+    assert [s.id for s in steps] == [f"{i}. {s.id}" for i, s in enumerate(main.next_steps, 1)]
+    assert main.contact.id in ask.id and main.contact.en in ask.en
 
 
 # --- the routes file ------------------------------------------------------------------------------

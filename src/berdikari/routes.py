@@ -177,11 +177,11 @@ NOT_SURE = Text(
 JAMU_GENDONG_REASON = Text(
     id=(
         "Jamu gendong tidak memerlukan izin edar (Peraturan Menteri Kesehatan Nomor 7 Tahun "
-        "2012, Pasal 4). Aturan kebersihan dan larangan obat kimia tetap berlaku."
+        "2012, Pasal 4). Aturan kebersihan dan larangan obat kimia tetap berlaku. Ini langkah Anda:"
     ),
     en=(
         "Jamu gendong needs no distribution permit (Minister of Health Regulation No. 7 of 2012, "
-        "Article 4). Hygiene and the ban on chemical drugs still apply."
+        "Article 4). Hygiene and the ban on chemical drugs still apply. These are your steps:"
     ),
 )
 
@@ -193,18 +193,23 @@ def questions_for(category: str) -> tuple[Question, ...]:
 
 
 def no_checklist_reason(route: Route) -> Text:
-    """What an owner reads when Berdikari has no checklist for their route: what to do instead."""
-    ask = route.contact or Text(id="pendamping Anda", en="your facilitator")
+    """What an owner reads when Berdikari has no checklist for their route."""
     return Text(
-        id=(
-            f"Berdikari belum punya daftar periksa untuk {route.permit.id}. Ikuti langkah di atas "
-            f"dan tanyakan kepada {ask.id}."
-        ),
-        en=(
-            f"Berdikari has no checklist for {route.permit.en} yet. Follow the steps above and "
-            f"ask {ask.en}."
-        ),
+        id=f"Berdikari belum punya daftar periksa untuk {route.permit.id}. Ini langkah Anda:",
+        en=f"Berdikari has no checklist for {route.permit.en} yet. These are your steps:",
     )
+
+
+def steps_and_contact(route: Route) -> list[Text]:
+    """The route's next steps, numbered, then the office to ask: for a page that shows reasons
+    only (a route without a checklist must still say what to do)."""
+    out = [
+        Text(id=f"{i}. {step.id}", en=f"{i}. {step.en}")
+        for i, step in enumerate(route.next_steps, start=1)
+    ]
+    if route.contact:
+        out.append(Text(id=f"Tanyakan kepada {route.contact.id}.", en=f"Ask {route.contact.en}."))
+    return out
 
 
 @dataclass
@@ -263,8 +268,8 @@ def recommend(category: str, answers: dict[str, bool | None] | None = None) -> R
             if category in c.applies_to.categories and route_id in c.applies_to.routes:
                 chosen.setdefault(c.id, c)
     main_route = routes[0]
-    if main_route.permit_needed and not any(
-        main_route.id in c.applies_to.routes for c in chosen.values()
-    ):
-        reasons.append(no_checklist_reason(main_route))
+    if not any(main_route.id in c.applies_to.routes for c in chosen.values()):
+        if main_route.permit_needed:
+            reasons.append(no_checklist_reason(main_route))
+        reasons.extend(steps_and_contact(main_route))
     return Recommendation(category, routes, list(chosen.values()), reasons, uncertain)
