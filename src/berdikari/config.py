@@ -14,9 +14,11 @@ ROOT = Path(__file__).resolve().parents[2]
 """The source checkout (``checklists/``, ``guides/``, ``notebooks/`` live here)."""
 
 LOCKOUT_TRIES = 5
-"""Wrong PINs or passwords in a row that lock an account (``BERDIKARI_LOCKOUT_TRIES``)."""
+"""Wrong PINs or passwords that lock one client out of one account (``BERDIKARI_LOCKOUT_TRIES``;
+a sign-in that cannot tell clients apart, such as the CLI's, locks the account itself; see
+:mod:`berdikari.web.limits`)."""
 LOCKOUT_MINUTES = 15
-"""How long a locked account stays locked (``BERDIKARI_LOCKOUT_MINUTES``)."""
+"""How long such a lock lasts (``BERDIKARI_LOCKOUT_MINUTES``)."""
 
 
 class ConfigError(ValueError):
@@ -35,6 +37,25 @@ def _whole_number(env, name: str, default: int) -> int:
     if value < 1:
         raise ConfigError(f"{name} must be a whole number of at least 1 (got {raw!r})")
     return value
+
+
+def _addresses(env, name: str) -> tuple[str, ...]:
+    """``env[name]`` as comma-separated IP addresses or networks (``10.0.0.0/8``)."""
+    import ipaddress
+
+    out = []
+    for part in env.get(name, "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"{name} must list IP addresses or networks separated by commas (got {part!r})"
+            ) from None
+        out.append(part)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -67,7 +88,5 @@ def settings() -> Settings:
         secret_key=env.get("BERDIKARI_SECRET_KEY", ""),
         lockout_tries=_whole_number(env, "BERDIKARI_LOCKOUT_TRIES", LOCKOUT_TRIES),
         lockout_minutes=_whole_number(env, "BERDIKARI_LOCKOUT_MINUTES", LOCKOUT_MINUTES),
-        trusted_proxies=tuple(
-            p.strip() for p in env.get("BERDIKARI_TRUSTED_PROXIES", "").split(",") if p.strip()
-        ),
+        trusted_proxies=_addresses(env, "BERDIKARI_TRUSTED_PROXIES"),
     )

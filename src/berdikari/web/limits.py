@@ -1,9 +1,11 @@
 """Who is asking (the client address) and how often they may try to sign in.
 
-**Client address** (:func:`client_address`): the TCP peer's address; when the peer is one of
-``BERDIKARI_TRUSTED_PROXIES`` (comma-separated IP addresses, e.g. the nginx in front), the
-right-most address of ``X-Forwarded-For`` that is not itself a trusted proxy. Without that
-setting the header is ignored: anyone can write it.
+**Client address** (:func:`client_address`): the TCP peer's address (the socket's, even when
+the server was started with tornado's ``xheaders``); when the peer is one of
+``BERDIKARI_TRUSTED_PROXIES`` (comma-separated IP addresses or networks, e.g. ``127.0.0.1`` for
+the nginx in front), the right-most address of ``X-Forwarded-For`` that is not itself a trusted
+proxy: the first hop nobody we trust wrote. Without that setting the header is ignored: anyone
+can write it.
 
 **Sign-in limits** (:class:`SignInLimiter`). Only *failed* attempts count, so a hall of owners
 behind one address who type their PIN right are never slowed; every attempt is *checked*
@@ -44,6 +46,7 @@ This module must never see or keep a PIN or a password, and never decide who som
 from __future__ import annotations
 
 import ipaddress
+import logging
 import threading
 import time
 from collections import deque
@@ -52,6 +55,8 @@ from dataclasses import dataclass, field
 
 from berdikari.config import settings
 from berdikari.store.db import LockoutPolicy
+
+log = logging.getLogger("berdikari.web.limits")
 
 GLOBAL_PER_MINUTE = 300
 """Failed sign-ins a minute, all clients together, before every attempt is throttled."""
@@ -79,31 +84,59 @@ def _parse_ip(text: str) -> str | None:
         return None
 
 
-def trusted_proxies() -> frozenset[str]:
-    """The addresses of ``BERDIKARI_TRUSTED_PROXIES`` (normalised)."""
-    raw = getattr(settings(), "trusted_proxies", ())
-    return frozenset(ip for ip in (_parse_ip(p) for p in raw) if ip)
+def trusted_proxies() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """``BERDIKARI_TRUSTED_PROXIES`` as networks (an address is a network of one)."""
+    out = []
+    for raw in settings().trusted_proxies:
+        try:
+            out.append(ipaddress.ip_network(raw.strip(), strict=False))
+        except ValueError:
+            continue  # config validation names a bad entry; here it simply trusts nothing more
+    return tuple(out)
+
+
+def _trusted(ip: str, networks) -> bool:
+    address = ipaddress.ip_address(ip)
+    return any(address.version == n.version and address in n for n in networks)
+
+
+_warned: set[str] = set()
+
+
+def _warn_untrusted(peer: str) -> None:
+    """Say once per peer that a proxy's header is ignored: behind an unlisted proxy every
+    visitor looks like the proxy, and one visitor's failures slow everyone's sign-in."""
+    if peer not in _warned and len(_warned) < 16:
+        _warned.add(peer)
+        log.warning(
+            "X-Forwarded-For from %s ignored; if it is your proxy, set BERDIKARI_TRUSTED_PROXIES",
+            peer,
+        )
 
 
 def client_address(handler) -> str:
     """The address of the client of a tornado request handler (see the module docstring)."""
     request = handler.request
     peer = _parse_ip(getattr(request, "remote_ip", "") or "")
-    connection = getattr(request, "connection", None)
-    context = getattr(connection, "context", None)
-    real_peer = getattr(context, "address", None)
-    if isinstance(real_peer, tuple) and real_peer:
-        peer = _parse_ip(str(real_peer[0])) or peer
-    peer = peer or "unknown"
-    trusted = trusted_proxies()
-    if peer not in trusted:
+    context = getattr(getattr(request, "connection", None), "context", None)
+    socket_peer = getattr(context, "address", None)  # the socket's, whatever xheaders did
+    if isinstance(socket_peer, tuple) and socket_peer:
+        peer = _parse_ip(str(socket_peer[0])) or peer
+    if peer is None:
+        return "unknown"
+    networks = trusted_proxies()
+    if not networks or not _trusted(peer, networks):
+        if not networks and request.headers.get("X-Forwarded-For"):
+            _warn_untrusted(peer)
         return peer
-    hops = [h for h in request.headers.get_list("X-Forwarded-For") for h in h.split(",")]
+    hops = [
+        hop for value in request.headers.get_list("X-Forwarded-For") for hop in value.split(",")
+    ]
     for hop in reversed(hops):
         ip = _parse_ip(hop)
         if ip is None:
-            return peer  # a garbled header: fall back to the proxy itself
-        if ip not in trusted:
+            return peer  # a garbled header: count the proxy itself
+        if not _trusted(ip, networks):
             return ip
     return peer
 
@@ -250,12 +283,15 @@ def web_lockout(policy: LockoutPolicy) -> LockoutPolicy:
 
 
 _limiters: dict[str, SignInLimiter] = {}
+_limiters_lock = threading.Lock()
 
 
 def limiter(kind: str) -> SignInLimiter:
     """This process's limiter for ``owner`` or ``staff`` sign-ins (configured from settings)."""
-    found = _limiters.get(kind)
-    if found is None:
-        s = settings()
-        found = _limiters[kind] = SignInLimiter(tries=s.lockout_tries, minutes=s.lockout_minutes)
-    return found
+    with _limiters_lock:
+        found = _limiters.get(kind)
+        if found is None:
+            s = settings()
+            found = SignInLimiter(tries=s.lockout_tries, minutes=s.lockout_minutes)
+            _limiters[kind] = found
+        return found

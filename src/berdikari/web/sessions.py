@@ -30,6 +30,7 @@ username exists.
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from tornado import web
@@ -49,6 +50,7 @@ STORE_SETTING = "berdikari_store"
 without it the server's default store is opened once."""
 
 _default_store = None
+_default_store_lock = threading.Lock()
 
 
 def store_for(handler):
@@ -57,11 +59,12 @@ def store_for(handler):
     if found is not None:
         return found
     global _default_store
-    if _default_store is None:
-        from berdikari.store import open_store
+    with _default_store_lock:  # pages may call this from worker threads
+        if _default_store is None:
+            from berdikari.store import open_store
 
-        _default_store = open_store()
-    return _default_store
+            _default_store = open_store()
+        return _default_store
 
 
 def cookie_path(handler) -> str:
