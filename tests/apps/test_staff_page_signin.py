@@ -107,3 +107,30 @@ def test_without_a_page_request_the_in_app_form_stays(world, page_request):
     app = FacilitatorApp(FacilitatorState(view="opening"), store=world["store"])
     app.open_from_page(page)
     assert find(app.root, "bdk-staff-user") and find(app.root, "bdk-staff-signin")
+
+
+def test_signing_out_elsewhere_ends_the_open_app_too(world, page_request, monkeypatch):
+    """The app was opened with a web session; once that session is gone (a sign-out in another
+    tab), the next screen is the sign-in link and the service refuses, so nothing more is read."""
+    store = world["store"]
+    cookie = token(store, "pendamping.a")
+    page_request(bdk_staff=cookie, _xsrf="2|ab|cd|1")
+    app = FacilitatorApp(FacilitatorState(view="opening"))
+    app.open_from_page(staff.from_page_request(store))
+    assert app.state.view == "list"
+    session = app.session
+    assert store_sessions.delete_session(store, cookie)
+    monkeypatch.setattr(staff, "RECHECK_SECONDS", 0.0)  # the next check asks the store
+    with pytest.raises(Exception) as refused:
+        session.service()
+    assert getattr(refused.value, "key", "") == "access-denied"
+    app.go("list")
+    assert app.session is None
+    text = all_html(app.root)
+    assert "Sesi Anda sudah berakhir" in text and world["u1"].code not in text
+    assert "/masuk/staf?next=" in text and 'action="/masuk/staf/keluar"' not in text
+
+
+def test_an_in_app_sign_in_has_no_web_session_to_check(world):
+    session = staff.StaffSession(world["store"], identity(world["store"], "manajer"))
+    assert session.still_signed_in() and session.service() is not None

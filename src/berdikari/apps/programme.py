@@ -195,6 +195,10 @@ class ProgrammeApp:
 
     def render(self) -> None:
         s = self.state
+        if self.session is not None and not self.session.still_signed_in():
+            # signed out elsewhere (or the session ended): nothing more for this page
+            self.session, self.signout = None, ""
+            s.error, s.view = staff.session_ended(s.lang), "signin"
         who = (
             f'<div class="bdk-who">{escape(t("Signed in", s.lang))}: {escape(self.session.name)}</div>'
             if self.session

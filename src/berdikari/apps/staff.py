@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
@@ -42,12 +43,46 @@ SIGNOUT_PATH = "masuk/staf/keluar"
 APPS = {"facilitator": "pendamping.ipynb", "manager": "program.ipynb"}
 
 
-class StaffSession:
-    """A signed-in facilitator or manager."""
+RECHECK_SECONDS = 5.0
+"""How long a web session, once confirmed, counts as current before the store is asked again."""
 
-    def __init__(self, store, identity):
+
+class StaffSession:
+    """A signed-in facilitator or manager.
+
+    Signed in on the web page (``token`` given), the session is checked again in the store before
+    every service call (at most once every :data:`RECHECK_SECONDS`): a sign-out in another tab,
+    an ended or revoked session ends this app's access too, not only the next page's."""
+
+    def __init__(self, store, identity, token: str | None = None):
         self._store = store
         self._identity = identity
+        self._token = token
+        self._checked = time.monotonic() if token else 0.0
+        self.ended = False
+
+    def still_signed_in(self) -> bool:
+        """False once the web session this app was opened with has ended (always True for an
+        in-app sign-in, which has no web session)."""
+        if self._token is None:
+            return True
+        if self.ended:
+            return False
+        now = time.monotonic()
+        if now - self._checked < RECHECK_SECONDS:
+            return True
+        try:
+            from berdikari.store.sessions import identity_for_token
+
+            found = identity_for_token(self._store, self._token, "staff")
+        except Exception:  # noqa: BLE001  the store is down: the service call will say so
+            log.exception("Could not check a staff session")
+            return True
+        if found is None or found.user_id != self._identity.user_id:
+            self.ended = True
+            return False
+        self._checked = now
+        return True
 
     @property
     def role(self) -> str:
@@ -62,8 +97,11 @@ class StaffSession:
         return self._identity
 
     def service(self):
+        from berdikari.store.errors import AccessDenied
         from berdikari.store.service import Service
 
+        if not self.still_signed_in():
+            raise AccessDenied("the web session has ended; sign in again", key="access-denied")
         return Service(self._store, self._identity)
 
 
@@ -169,7 +207,7 @@ def session_for_token(token: str | None, store=None) -> StaffSession | None:
         return None
     if identity is None or identity.role not in APPS:
         return None
-    return StaffSession(store, identity)
+    return StaffSession(store, identity, token)
 
 
 def app_url(role: str) -> str:
@@ -207,3 +245,7 @@ def signout_html(lang: str, xsrf: str | None) -> str:
         f'<input type="hidden" name="_xsrf" value="{escape(xsrf)}">'
         f'<button type="submit" class="bdk-signout-link bdk-staff-signout">{label}</button></form>'
     )
+
+
+def session_ended(lang: str) -> str:
+    return t("Your session has ended. Sign in again.", lang)
