@@ -108,6 +108,9 @@ class Case(AsyncHTTPTestCase):
             MAN,
             "/voila/render/./pendamping.ipynb",
             "/voila/render/x/../program.ipynb",
+            "/voila/render//program.ipynb",
+            "/voila/render/pendamping.ipynb/",
+            "/voila/render/pendamping%2Eipynb",
         ):
             r = self.get(app)
             assert r.code == 303, app
