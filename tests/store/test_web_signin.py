@@ -392,3 +392,33 @@ def test_many_addresses_lock_the_account_but_not_its_owners_own_phone(world, clo
         return answers
 
     run(world, scenario)
+
+
+def test_a_remembered_cookie_is_renewed_by_visits(world, clock):
+    """30 days from the last visit: the cookie is set again when the server's expiry moves."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from berdikari.store.models import WebSession, utcnow
+
+    def age_sessions(minutes: int) -> None:
+        with world.store.write() as s:
+            s.execute(update(WebSession).values(last_seen=utcnow() - timedelta(minutes=minutes)))
+
+    async def scenario(base):
+        phone, laptop = Browser(base, "10.0.0.1"), Browser(base, "10.0.0.2")
+        await phone.owner(world.u1.code, world.pin1, remember=True)
+        await laptop.owner(world.u1.code, world.pin1, remember=False)
+        token = phone.cookies[ws.OWNER_COOKIE]
+        await phone.who()
+        assert ws.OWNER_COOKIE not in phone.last_set  # just signed in: nothing to renew
+        age_sessions(10)
+        assert (await phone.who())["owner"] == world.u1.id
+        renewed = phone.last_set[ws.OWNER_COOKIE]
+        assert renewed.value == token and int(renewed["max-age"]) == 30 * 24 * 3600
+        assert renewed["httponly"] and renewed["samesite"] == "Lax"
+        assert (await laptop.who())["owner"] == world.u1.id
+        assert ws.OWNER_COOKIE not in laptop.last_set  # a browser-session cookie stays one
+
+    run(world, scenario)

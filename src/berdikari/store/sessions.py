@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -75,7 +76,8 @@ def create_session(
     """Open a session for a signed-in owner or staff member; return the token (for the cookie).
 
     The token is returned once and never stored. Raises ``ValueError`` for an identity that is
-    neither an owner nor a facilitator/manager, or whose record has gone.
+    neither an owner nor a facilitator/manager, or whose record has gone. Rows of sessions that
+    have ended are deleted on the way (so the table holds only live sessions and a day's worth).
     """
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
@@ -86,6 +88,7 @@ def create_session(
     else:
         raise ValueError(f"no web session for a {identity.role!r} identity")
     with store.write() as s:
+        s.execute(delete(WebSession).where(WebSession.expires_at <= now))  # indexed; keeps it small
         row = s.get(model, key)
         if row is None:
             raise ValueError(f"the {kind} record of this identity is gone")
@@ -110,6 +113,16 @@ def _usable(token) -> bool:
     return isinstance(token, str) and 0 < len(token) <= MAX_TOKEN_LENGTH and token.isascii()
 
 
+@dataclass(frozen=True)
+class Found:
+    """A valid session: who, whether the owner chose "stay signed in", and whether this visit
+    moved its expiry forward (then a remembered cookie is renewed too)."""
+
+    identity: Identity
+    remember: bool
+    renewed: bool
+
+
 def identity_for_token(
     store: Store, token: str | None, kind: str, *, now: datetime | None = None
 ) -> Identity | None:
@@ -118,6 +131,14 @@ def identity_for_token(
     ``kind`` is ``"owner"`` or ``"staff"``: an owner's token never opens a staff session and the
     other way round. A valid session's expiry moves forward (see :data:`TOUCH_EVERY`).
     """
+    found = find_session(store, token, kind, now=now)
+    return found.identity if found is not None else None
+
+
+def find_session(
+    store: Store, token: str | None, kind: str, *, now: datetime | None = None
+) -> Found | None:
+    """:func:`identity_for_token` with what the cookie code needs besides the identity."""
     if kind not in KINDS or not _usable(token):
         return None
     now = now or utcnow()
@@ -141,14 +162,15 @@ def identity_for_token(
         if not hmac.compare_digest(ws.credential, credential_digest(secret_hash)):
             return None
         session_id, remember, last_seen = ws.id, ws.remember, ws.last_seen
-    if now - last_seen >= TOUCH_EVERY:
+    renewed = now - last_seen >= TOUCH_EVERY
+    if renewed:
         with store.write() as s:
             s.execute(
                 update(WebSession)
                 .where(WebSession.id == session_id)
                 .values(last_seen=now, expires_at=now + lifetime(kind, remember))
             )
-    return identity
+    return Found(identity, remember, renewed)
 
 
 def delete_session(store: Store, token: str | None) -> bool:

@@ -96,11 +96,19 @@ def _clear(handler, name: str) -> None:
 
 
 def owner_identity(handler) -> Identity | None:
-    """The signed-in owner of this request (cookie checked in the store), or None."""
+    """The signed-in owner of this request (cookie checked in the store), or None.
+
+    A remembered owner's cookie is renewed when the session's expiry moves forward, so it
+    lasts 30 days from the last visit, not from the sign-in."""
     token = handler.get_cookie(OWNER_COOKIE)
     if not token:
         return None
-    return store_sessions.identity_for_token(store_for(handler), token, "owner")
+    found = store_sessions.find_session(store_for(handler), token, "owner")
+    if found is None:
+        return None
+    if found.remember and found.renewed and not handler._headers_written:
+        _set(handler, OWNER_COOKIE, token, int(store_sessions.OWNER_REMEMBERED.total_seconds()))
+    return found.identity
 
 
 def staff_identity(handler) -> Identity | None:
