@@ -285,9 +285,14 @@ def cached_offline_archive() -> Path:
     archive = root / fingerprint / OFFLINE_ARCHIVE
     if archive.is_file():
         return archive
-    build_offline_archive(archive.parent, strict=False)  # serving shows what builds, as build_site
+    root.mkdir(parents=True, exist_ok=True)
+    # Two servers starting at once each build in a folder of their own; the last rename wins.
+    with tempfile.TemporaryDirectory(prefix="building-", dir=root) as tmp:
+        built = build_offline_archive(Path(tmp), strict=False)  # serving shows what builds
+        archive.parent.mkdir(exist_ok=True)
+        built.replace(archive)
     for old in root.iterdir():
-        if old.is_dir() and old.name != fingerprint:
+        if old.is_dir() and re.fullmatch(r"[0-9a-f]{16}", old.name) and old.name != fingerprint:
             shutil.rmtree(old, ignore_errors=True)
     return archive
 
