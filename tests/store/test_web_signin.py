@@ -422,3 +422,20 @@ def test_a_remembered_cookie_is_renewed_by_visits(world, clock):
         assert ws.OWNER_COOKIE not in laptop.last_set  # a browser-session cookie stays one
 
     run(world, scenario)
+
+
+def test_sign_out_clears_the_cookies_even_when_the_store_fails(world, clock, monkeypatch):
+    async def scenario(base):
+        phone = Browser(base, "10.0.0.1")
+        await phone.owner(world.u1.code, world.pin1, remember=True)
+        xsrf = (await phone.who())["xsrf"]
+
+        def broken(store, token):
+            raise RuntimeError("database gone")
+
+        monkeypatch.setattr(ss, "delete_session", broken)
+        response = await phone.request("POST", "/keluar", {"_xsrf": xsrf})
+        assert response.code == 500
+        assert ws.OWNER_COOKIE not in phone.cookies  # the browser was told to forget it
+
+    run(world, scenario)

@@ -201,12 +201,14 @@ def sign_out(handler) -> None:
     if handler.request.method != "POST":
         raise web.HTTPError(405)
     handler.check_xsrf_cookie()
+    tokens = [handler.get_cookie(name) for name in (OWNER_COOKIE, STAFF_COOKIE)]
+    for name, token in zip((OWNER_COOKIE, STAFF_COOKIE), tokens, strict=True):
+        if token is not None:
+            _clear(handler, name)  # first: the browser forgets it even if the store fails below
     store = store_for(handler)
-    for name in (OWNER_COOKIE, STAFF_COOKIE):
-        token = handler.get_cookie(name)
+    for token in tokens:
         if token:
             store_sessions.delete_session(store, token)
-            _clear(handler, name)
 
 
 class SignOutHandler(web.RequestHandler):
