@@ -7,6 +7,8 @@ Voila would have started no kernel. The store is a fresh SQLite database with tw
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -225,6 +227,10 @@ class Case(AsyncHTTPTestCase):
         assert "<script" not in page
         csp = r.headers["Content-Security-Policy"]
         assert "default-src 'none'" in csp and "script-src" not in csp
+        # the one inline style is the one the policy names by its hash, byte for byte
+        css = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
+        digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+        assert f"style-src 'sha256-{digest}'" in csp and '"Segoe UI"' in css
         assert r.headers["Cache-Control"] == "no-store"
         en = self.get("/masuk/staf?lang=en").body.decode()
         assert '<html lang="en">' in en and "Staff sign-in" in en

@@ -29,6 +29,7 @@ import posixpath
 from functools import cache
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from tornado import web
 
 from berdikari.i18n import LANGS, t
@@ -205,7 +206,7 @@ def page_html(
         "staff/signin.html",
         lang,
         tx=tx,
-        css=_style()[0],
+        css=Markup(_style()[0]),  # our own stylesheet (its CSP hash is of these bytes)
         action=base + SIGNIN_PATH + ("?lang=en" if lang == "en" else ""),
         signout_action=base + SIGNOUT_PATH,
         switch_url=signin_url(base, next_path, lang=other_lang if other_lang == "en" else ""),
