@@ -134,26 +134,32 @@ def clock(monkeypatch) -> FakeClock:
     return clock
 
 
-def run(world, scenario):
-    """Serve the test pages on a free loopback port and run ``scenario(base)`` against them."""
+def run(world, scenario, *stores):
+    """Serve the test pages on a free loopback port and run ``scenario(base)`` against them;
+    with more ``stores``, one server per store, and ``scenario(base, base2, ...)``."""
 
     async def main():
-        app = web.Application(
-            [
-                (r"/owner", OwnerIn),
-                (r"/staff", StaffIn),
-                (r"/who", Who),
-                *ws.handlers("/"),
-            ],
-            **{ws.STORE_SETTING: world.store},
-        )
-        sockets = bind_sockets(0, "127.0.0.1")
-        server = HTTPServer(app)
-        server.add_sockets(sockets)
+        servers, bases = [], []
+        for store in (world.store, *stores):
+            app = web.Application(
+                [
+                    (r"/owner", OwnerIn),
+                    (r"/staff", StaffIn),
+                    (r"/who", Who),
+                    *ws.handlers("/"),
+                ],
+                **{ws.STORE_SETTING: store},
+            )
+            sockets = bind_sockets(0, "127.0.0.1")
+            server = HTTPServer(app)
+            server.add_sockets(sockets)
+            servers.append(server)
+            bases.append(f"http://127.0.0.1:{sockets[0].getsockname()[1]}")
         try:
-            return await scenario(f"http://127.0.0.1:{sockets[0].getsockname()[1]}")
+            return await scenario(*bases)
         finally:
-            server.stop()
+            for server in servers:
+                server.stop()
 
     return asyncio.run(main())
 
@@ -439,3 +445,31 @@ def test_sign_out_clears_the_cookies_even_when_the_store_fails(world, clock, mon
         assert ws.OWNER_COOKIE not in phone.cookies  # the browser was told to forget it
 
     run(world, scenario)
+
+
+def test_two_instances_on_one_database_share_sessions(world, clock, store_url):
+    """Sign in on one server, be known on the other; sign out on the second, refused on the
+    first at once (the cookie names the session; no server keeps it in memory)."""
+    from berdikari.store import open_store
+
+    second = open_store(store_url)
+
+    async def scenario(base_a, base_b):
+        phone = Browser(base_a, "10.0.0.1")
+        await phone.owner(world.u1.code, world.pin1, remember=True)
+        await phone.staff("manajer", "sandi-uji-789")
+        phone.base = base_b
+        who = await phone.who()
+        assert (who["owner"], who["staff"]) == (world.u1.id, world.mgr.id)
+        copied = dict(phone.cookies)
+        out = await phone.request("POST", "/keluar", {"_xsrf": who["xsrf"]})
+        assert out.code == 303
+        thief = Browser(base_a, "10.0.0.9")
+        thief.cookies = copied
+        who = await thief.who()
+        assert (who["owner"], who["staff"]) == (None, None)
+
+    try:
+        run(world, scenario, second)
+    finally:
+        second.close()
