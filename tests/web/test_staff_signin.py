@@ -128,8 +128,10 @@ class Case(AsyncHTTPTestCase):
         r, cookies = self.sign_in("rina")
         assert r.code == 303 and r.headers["Location"] == FAC
         assert self.get(FAC, cookies).body == b"KERNEL pendamping.ipynb"
-        # signing out needs the XSRF token; then the very same cookie opens nothing
+        # signing out needs a POST with the XSRF token; then the very same cookie opens nothing
         assert self.post({}, cookies, "/masuk/staf/keluar").code == 403
+        link = self.get("/masuk/staf/keluar", cookies)  # a cross-site GET ends nothing
+        assert (link.code, link.headers["Location"]) == (303, "/masuk/staf")
         assert self.get(FAC, cookies).body == b"KERNEL pendamping.ipynb"
         out = self.post({"_xsrf": cookies["_xsrf"]}, cookies, "/masuk/staf/keluar")
         assert out.code == 303 and out.headers["Location"] == "/masuk/staf?keluar=1"

@@ -313,7 +313,13 @@ class SignInHandler(StaffPage):
 
 
 class SignOutHandler(StaffPage):
-    """``POST /masuk/staf/keluar``: the session ends on the server, then the sign-in page."""
+    """``POST /masuk/staf/keluar``: the session ends on the server, then the sign-in page.
+
+    A ``GET`` (a link, another site's image) ends nothing: it shows the sign-in page, which
+    offers the sign-out button to whoever is signed in."""
+
+    def get(self) -> None:
+        self.redirect(signin_url(self.base), status=303)
 
     def post(self) -> None:
         self.check_xsrf_cookie()  # a cross-site page cannot sign anyone out
