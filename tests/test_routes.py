@@ -204,6 +204,7 @@ def test_the_shipped_routes_file_is_valid():
         (lambda d: d["categories"].pop("kosmetik"), "categories must be"),
         (lambda d: d["contact_sources"].pop("halal"), "contact_sources"),
         (lambda d: d["questions"].update(roti=[]), "unknown category 'roti'"),
+        (lambda d: d["questions"]["obat-tradisional"][0].update(id="gendong"), "jamu_gendong"),
     ],
 )
 def test_a_broken_routes_file_is_refused_with_the_reason(tmp_path, edit, message):

@@ -78,6 +78,10 @@ class _RouteEntry(_Strict):
     sources: tuple[Source, ...] = Field(min_length=1)
 
 
+JAMU_GENDONG = "jamu_gendong"
+"""The jamu question :func:`recommend` decides on: True means no permit (jamu gendong)."""
+
+
 class _RoutesFile(_Strict):
     checked: datetime.date
     categories: dict[str, Text]
@@ -105,6 +109,13 @@ class _RoutesFile(_Strict):
             ids = [q.id for q in qs]
             if len(set(ids)) != len(ids):
                 problems.append(f"questions for {category}: an id is used twice")
+        jamu = [q.id for q in self.questions.get("obat-tradisional", ())]
+        if jamu != [JAMU_GENDONG]:
+            problems.append(
+                f"questions for obat-tradisional must be [{JAMU_GENDONG!r}] (recommend)"
+            )
+        if not self.questions.get("pangan-olahan"):
+            problems.append("questions for pangan-olahan are missing (recommend)")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -246,7 +257,7 @@ def recommend(category: str, answers: dict[str, bool | None] | None = None) -> R
         if unsure and not failed:
             uncertain.append(NOT_SURE)
     elif category == "obat-tradisional":
-        gendong = answers.get(JAMU_QUESTIONS[0].id)
+        gendong = answers.get(JAMU_GENDONG)
         main = "jamu-gendong" if gendong is True else CATEGORY_ROUTE[category]
         if gendong is True:
             reasons.append(JAMU_GENDONG_REASON)
