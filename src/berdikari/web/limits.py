@@ -40,6 +40,10 @@ share: the web sign-in sets it at rule 4's count (:func:`web_lockout`), so it is
 after failures from many addresses, and a trusted client passes it too; a facilitator's new
 PIN lifts it.
 
+A check and the count of its outcome are two steps: sign-ins run on the event loop one at a
+time, so nothing slips between them; from worker threads, a burst of simultaneous attempts
+could pass one check together (at most the pool's size).
+
 This module must never see or keep a PIN or a password, and never decide who someone is.
 """
 

@@ -49,6 +49,9 @@ STORE_SETTING = "berdikari_store"
 """A tornado application setting holding the :class:`~berdikari.store.Store` (tests set it);
 without it the server's default store is opened once."""
 
+ACCOUNT_KEY_MAX = 64
+"""The limiter counts at most this many characters of what was typed as a code or username."""
+
 _default_store = None
 _default_store_lock = threading.Lock()
 
@@ -131,6 +134,7 @@ def _refused(key: str, retry_after: float) -> AuthError:
 def _attempt(handler, kind: str, account: str, check):
     """Ask the limiter, then ``check(lockout, ignore_lock)`` (the store's sign-in); count it."""
     client = limit_key(client_address(handler))
+    account = account[:ACCOUNT_KEY_MAX]  # no code or username is longer; memory stays bounded
     lim = limiter(kind)
     refusal = lim.check(client, account)
     if refusal is not None:
