@@ -412,6 +412,10 @@
   if (!readonly) {
     var first = location.hash.slice(1) || (mode === "signed" && assessment && store("bdk-view-" + assessment)) || "tugas";
     show(first, false);
+    // the browser's own jump to #bagian-x comes after this script: open at the heading again
+    window.addEventListener("load", function () {
+      setTimeout(function () { if (location.hash.slice(1) === first) { show(first, false); } }, 0);
+    });
   } else {
     var h = $(".bdk-view-heading", root);
     window.scrollTo(0, 0);
