@@ -12,6 +12,7 @@ from berdikari.store.auth import sign_in_owner
 from berdikari.store.backup import backup, backup_to_file, restore, restore_from_file, table_rows
 from berdikari.store.errors import InvalidInput
 from berdikari.store.models import Base
+from berdikari.store.sessions import create_session
 
 ITEMS = [f"UJI-{s:02d}.{n:02d}" for s in (1, 2, 3) for n in range(1, 9)]
 
@@ -28,6 +29,7 @@ def _fill(w):
     p = w.fa.add_product(w.u1.id, "Kerupuk", "pangan-olahan")
     w.fa.add_milestone(w.u1.id, "p-irt", date(2026, 11, 25), "2086271010001-31", p.id)
     w.manager.assign(w.u2.id, w.fac_a.id)
+    create_session(w.store, w.owner1.identity, remember=True)  # web_session: hashes only
 
 
 def _other_url(engine_name, request, tmp_path):
