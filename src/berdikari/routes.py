@@ -205,9 +205,19 @@ def questions_for(category: str) -> tuple[Question, ...]:
 
 def no_checklist_reason(route: Route) -> Text:
     """What an owner reads when Berdikari has no checklist for their route."""
+
+    def lower_first(text: str) -> str:
+        return text[:1].lower() + text[1:]
+
     return Text(
-        id=f"Berdikari belum punya daftar periksa untuk {route.permit.id}. Ini langkah Anda:",
-        en=f"Berdikari has no checklist for {route.permit.en} yet. These are your steps:",
+        id=(
+            f"Berdikari belum punya daftar periksa untuk {lower_first(route.permit.id)}. "
+            "Ini langkah Anda:"
+        ),
+        en=(
+            f"Berdikari has no checklist for {lower_first(route.permit.en)} yet. "
+            "These are your steps:"
+        ),
     )
 
 
