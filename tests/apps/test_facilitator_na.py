@@ -120,3 +120,18 @@ def test_the_stored_owner_result_never_counts_the_refused_na_as_met(world):
     assert original.result["na_refused"] == [REFUSED]
     assert REFUSED in original.result["unanswered"]
     assert original.result["eligible"] is False and original.result["readiness"] < 100
+
+
+def test_paper_entry_refuses_a_dash_where_na_is_not_allowed():
+    from berdikari.apps import mentoring
+
+    c = load(CPPOB)
+    e = mentoring.parse_paper(c, "y-", "id")
+    assert e.error and c.items[1].id in e.error and "berlaku untuk semua produsen" in e.error
+    assert e.next_item == c.items[1].id and list(e.answers) == [c.items[0].id]
+    allowed = [i.id for i in c.items]
+    typed = "".join("-" if i in ALLOWED else "y" for i in allowed)
+    assert mentoring.parse_paper(c, typed).error is None
+    typed = "".join("-" if i == ALLOWED[0] else "y" for i in allowed)  # one BTP row only
+    e = mentoring.parse_paper(c, typed, "id")
+    assert e.error and ALLOWED[0] in e.error and "berlaku bersama" in e.error

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from berdikari.checklists import Checklist
 from berdikari.i18n import t
+from berdikari.scoring import refused_na
 
 # Letters on the paper form, in Indonesian: Ya, Tidak, Sebagian, Belum tahu, "-" tidak berlaku.
 PAPER_KEYS = {"y": "yes", "t": "no", "s": "partial", "b": "unknown", "-": "na"}
@@ -74,7 +75,9 @@ def parse_paper(checklist: Checklist, typed: str, lang: str = "id") -> PaperEntr
     """Read ``typed`` as one letter per item, in the checklist's item order.
 
     Letters: y (ya), t (tidak), s (sebagian), b (belum tahu), - (tidak berlaku); spaces, commas
-    and line breaks are ignored; upper case is fine. Stops at the first unknown letter.
+    and line breaks are ignored; upper case is fine. Stops at the first unknown letter, and at a
+    '-' on an item the checklist does not let be not applicable; once every item is entered, a
+    '-' that breaks an N/A group or leaves two alternatives both not applicable is refused too.
     """
     items = [i.id for i in checklist.items]
     answers: dict[str, str] = {}
@@ -93,6 +96,29 @@ def parse_paper(checklist: Checklist, typed: str, lang: str = "id") -> PaperEntr
                 t("{item}: '{letter}' is not one of y t s b -", lang, item=items[pos], letter=ch),
                 items[pos],
             )
+        if value == "na" and not checklist.items[pos].na_allowed:
+            return PaperEntry(
+                answers,
+                t(
+                    "{item}: '-' (not applicable) is not accepted here: this question applies "
+                    "to every producer.",
+                    lang,
+                    item=items[pos],
+                ),
+                items[pos],
+            )
         answers[items[pos]] = value
         pos += 1
+    refused = refused_na(checklist, answers) if pos == len(items) else []
+    if refused:  # a split N/A group, or both of two alternatives not applicable
+        return PaperEntry(
+            answers,
+            t(
+                "{item}: '-' (not applicable) does not fit with the other answers: items for "
+                "one kind of producer apply together, and one of two alternatives always applies.",
+                lang,
+                item=refused[0],
+            ),
+            None,
+        )
     return PaperEntry(answers, None, items[pos] if pos < len(items) else None)
