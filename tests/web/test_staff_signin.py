@@ -199,6 +199,25 @@ class Case(AsyncHTTPTestCase):
             'value="&lt;b&gt;&#34;x"' in r.body.decode() and "salah-sekali" not in r.body.decode()
         )
 
+    def test_after_many_wrong_tries_a_real_and_a_made_up_username_read_the_same(self):
+        from berdikari.config import settings
+
+        answers = {}
+        for username in ("rina", "tidak.ada"):
+            seen = []
+            for _ in range(settings().lockout_tries + 1):
+                r, _ = self.sign_in(username, "salah-sekali")
+                seen.append((r.code, _error(r)))
+            answers[username] = seen
+        assert answers["rina"] == answers["tidak.ada"]
+        assert answers["rina"][-1] == (
+            400,
+            "Terlalu banyak percobaan yang salah. Tunggu beberapa menit, lalu coba lagi.",
+        )
+        # the right password is refused too while locked, with the same sentence
+        r, cookies = self.sign_in("rina")
+        assert _error(r) == answers["rina"][-1][1] and sessions.STAFF_COOKIE not in cookies
+
     def test_locked_and_throttled_have_their_own_sentence(self):
         sentences = {}
         for key in ("locked", "throttled"):
