@@ -335,7 +335,8 @@ def _answer(item: cl.Item, rule: str, quality: float, rng: random.Random) -> str
         return "partial"
     if r < p_yes + (1 - p_yes) * 0.75:
         return "no"
-    return "unknown" if rng.random() < 0.6 else "na"
+    # "na" only where the checklist allows it (scoring counts any other "na" as unanswered)
+    return "na" if rng.random() >= 0.6 and item.na_allowed else "unknown"
 
 
 def _programme_checklists(category: str, rng: random.Random) -> list[cl.Checklist]:
