@@ -62,7 +62,8 @@ def irtp_level(counts: dict[str, int]) -> str:
 
 
 class AnswerError(ValueError):
-    """Answers that do not fit the checklist: unknown item IDs or values outside ANSWERS."""
+    """Answers that do not fit the checklist: unknown item IDs, values outside ANSWERS, or an
+    ``na`` the checklist refuses (see :func:`na_problems`, whose keys the apps can translate)."""
 
     def __init__(self, problems: list[str], item_ids: list[str] | None = None):
         self.problems = problems
