@@ -278,3 +278,65 @@ def test_answers_file_to_another_phone_and_a_bad_file(server, page, browser_cont
     other.locator(".bdk-error").wait_for()
     assert "tidak bisa dibaca" in other.locator(".bdk-error").inner_text()
     assert_owner_screen(other)
+
+
+def test_after_kirim_and_verification_the_owner_sees_how_it_ended(server, browser_context_factory):
+    from berdikari.store.auth import sign_in_owner, sign_in_staff, system_identity
+    from berdikari.store.service import Service
+
+    checklist = load(CPPOB)
+    store = server.store()
+    try:
+        adm = Service(store, system_identity())
+        adm.add_staff("rina", "Rina Wati", "facilitator", "sandi-staf-2026", phone="0812 3456 789")
+        adm.assign(server.umkm_id, adm.staff_id_for_username("rina"))
+        owner = Service(store, sign_in_owner(store, server.code, server.pin))
+        draft = owner.start_or_resume_assessment(server.umkm_id, CPPOB)
+        owner.save_answers(draft.id, {i.id: ("yes", None) for i in checklist.items})
+    finally:
+        store.engine.dispose()
+
+    page = phone(browser_context_factory)
+    sign_in(page, server.base, server.code, server.pin)
+    page.goto(f"{server.base}{APP}daftar/{CPPOB}#hasil")
+    assert_at_heading(page, "hasil")
+    page.locator("#hasil button.bdk-submit").click()
+    page.locator("#status.is-current").wait_for()
+    assert_at_heading(page, "status")
+    text = page.locator("#status").inner_text()
+    assert "Dikirim ke pendamping Anda pada" in text
+    assert "Menunggu diperiksa oleh pendamping Anda, Rina Wati." in text
+    assert page.locator("a.bdk-phone").get_attribute("href") == "tel:08123456789"
+    assert page.locator("#status input[type=radio]").count() == 0  # read only
+    assert_owner_screen(page)
+
+    # the facilitator verifies (through the service, as the facilitator's app does)
+    fixed, other = checklist.items[3], checklist.items[8]
+    store = server.store()
+    try:
+        rina = Service(store, sign_in_staff(store, "rina", "sandi-staf-2026"))
+        rina.verify_assessment(
+            draft.id, {fixed.id: ("no", "Tidak ada tempat cuci tangan."), other.id: "partial"}
+        )
+        rina.add_action(server.umkm_id, "Pasang wastafel di dapur", None, fixed.id)
+    finally:
+        store.engine.dispose()
+    verified = scoring.score(
+        checklist, {**{i.id: "yes" for i in checklist.items}, fixed.id: "no", other.id: "partial"}
+    )
+    page.reload()
+    assert_at_heading(page, "status")
+    status = page.locator("#status")
+    assert "Diperiksa oleh pendamping Anda, Rina Wati" in status.inner_text()
+    assert status.locator(".bdk-level").first.get_attribute("data-level") == verified.level
+    corrections = status.locator("li.bdk-correction")
+    assert corrections.count() == 2
+    nums = {i.id: n for n, i in enumerate(checklist.items, 1)}
+    first = corrections.nth(0).inner_text()
+    assert f"Pertanyaan {nums[fixed.id]}" in first and "Tidak ada tempat cuci tangan." in first
+    assert "Pasang wastafel di dapur" in status.locator(".bdk-owner-actions").inner_text()
+    assert_owner_screen(page)
+    # and a new round
+    page.locator("button.bdk-new-round").click()
+    page.locator("#tugas.is-current").wait_for()
+    assert page.locator("#bagian-a input[type=radio]").count() > 0

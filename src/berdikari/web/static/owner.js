@@ -412,13 +412,14 @@
   if (!readonly) {
     var first = location.hash.slice(1) || (mode === "signed" && assessment && store("bdk-view-" + assessment)) || "tugas";
     show(first, false);
-    // the browser's own jump to #bagian-x comes after this script: open at the heading again
-    window.addEventListener("load", function () {
-      setTimeout(function () { if (location.hash.slice(1) === first) { show(first, false); } }, 0);
-    });
   } else {
-    var h = $(".bdk-view-heading", root);
-    window.scrollTo(0, 0);
-    if (h) { h.focus(); }
+    show("status", false);
   }
+  // the browser's own jump to #bagian-x comes after this script: open at the heading again
+  window.addEventListener("load", function () {
+    setTimeout(function () {
+      var v = $(".bdk-view.is-current", root);
+      if (v && window.scrollY !== 0) { show(v.id, false); }
+    }, 0);
+  });
 })();
