@@ -178,6 +178,8 @@ def _serve_options(
     )
     # Load limits (the "room full of owners" issue); None keeps the ServeOptions default.
     if load.get("pool_size") is not None:
+        # every app served (the staff apps; the widget owner app while it is still there)
+        options.default_pool_size = load["pool_size"]
         options.pool_sizes = {**options.pool_sizes, OWNER_APP: load.pop("pool_size")}
     for name, value in load.items():
         if value is not None:
@@ -198,11 +200,115 @@ def serve_cmd(
     ] = None,
     max_kernels: Annotated[
         int | None,
-        typer.Option("--max-kernels", help="Most app kernels alive at once (default 24)"),
+        typer.Option(
+            "--max-kernels",
+            envvar="BERDIKARI_MAX_KERNELS",
+            help="Most app kernels alive at once (default: from memory, see --kernel-mb)",
+        ),
+    ] = None,
+    kernel_mb: Annotated[
+        int | None,
+        typer.Option(
+            "--kernel-mb",
+            envvar="BERDIKARI_KERNEL_MB",
+            min=1,
+            help="Planned memory of one kernel, MB, for the budget (default 100)",
+        ),
+    ] = None,
+    memory_share: Annotated[
+        float | None,
+        typer.Option(
+            "--memory-share",
+            envvar="BERDIKARI_MEMORY_SHARE",
+            min=0.01,
+            max=1.0,
+            help="Share of the RAM the kernels may take (default 0.5)",
+        ),
+    ] = None,
+    kernel_memory_mb: Annotated[
+        int | None,
+        typer.Option(
+            "--kernel-memory-mb",
+            envvar="BERDIKARI_KERNEL_MEMORY_MB",
+            min=64,
+            help="Memory ceiling of one kernel, MB; over it the kernel is ended (default 512)",
+        ),
+    ] = None,
+    kernels_per_client: Annotated[
+        int | None,
+        typer.Option(
+            "--kernels-per-client",
+            envvar="BERDIKARI_KERNELS_PER_CLIENT",
+            min=1,
+            help="Most kernels one client address holds (default 8)",
+        ),
+    ] = None,
+    kernels_per_account: Annotated[
+        int | None,
+        typer.Option(
+            "--kernels-per-account",
+            envvar="BERDIKARI_KERNELS_PER_ACCOUNT",
+            min=1,
+            help="Most kernels one staff account holds (default 3)",
+        ),
+    ] = None,
+    starts_per_client_minute: Annotated[
+        int | None,
+        typer.Option(
+            "--starts-per-client-minute",
+            envvar="BERDIKARI_STARTS_PER_CLIENT_MINUTE",
+            min=1,
+            help="New kernels one client address gets a minute (default 20)",
+        ),
+    ] = None,
+    idle_seconds: Annotated[
+        int | None,
+        typer.Option(
+            "--idle-seconds",
+            envvar="BERDIKARI_IDLE_SECONDS",
+            min=10,
+            help="End a kernel whose page nobody touched for this long (default 900)",
+        ),
+    ] = None,
+    disconnect_grace_seconds: Annotated[
+        int | None,
+        typer.Option(
+            "--disconnect-grace-seconds",
+            envvar="BERDIKARI_DISCONNECT_GRACE_SECONDS",
+            min=0,
+            help="Keep a kernel whose page lost its connection this long (default 600)",
+        ),
+    ] = None,
+    pressure_grace_seconds: Annotated[
+        int | None,
+        typer.Option(
+            "--pressure-grace-seconds",
+            envvar="BERDIKARI_PRESSURE_GRACE_SECONDS",
+            min=0,
+            help="When the budget is full, keep a disconnected kernel this long (default 60)",
+        ),
+    ] = None,
+    max_message_kb: Annotated[
+        int | None,
+        typer.Option(
+            "--max-message-kb",
+            envvar="BERDIKARI_MAX_MESSAGE_KB",
+            min=16,
+            help="Largest widget message from a page, KB (default 256)",
+        ),
+    ] = None,
+    max_upload_mb: Annotated[
+        int | None,
+        typer.Option(
+            "--max-upload-mb",
+            envvar="BERDIKARI_MAX_UPLOAD_MB",
+            min=1,
+            help="Largest file upload message (all files at once), MB (default 12)",
+        ),
     ] = None,
     pool_size: Annotated[
         int | None,
-        typer.Option("--pool-size", help="Preheated kernels kept for the owner app (default 2)"),
+        typer.Option("--pool-size", help="Preheated kernels kept for each app (default 1)"),
     ] = None,
     cull_idle_seconds: Annotated[
         int | None,
@@ -228,6 +334,17 @@ def serve_cmd(
             no_preheat,
             site_dir,
             max_kernels=max_kernels,
+            kernel_mb=kernel_mb,
+            memory_share=memory_share,
+            kernel_memory_mb=kernel_memory_mb,
+            kernels_per_client=kernels_per_client,
+            kernels_per_account=kernels_per_account,
+            starts_per_client_minute=starts_per_client_minute,
+            idle_seconds=idle_seconds,
+            disconnect_grace_seconds=disconnect_grace_seconds,
+            pressure_grace_seconds=pressure_grace_seconds,
+            max_message_kb=max_message_kb,
+            max_upload_mb=max_upload_mb,
             pool_size=pool_size,
             cull_idle_seconds=cull_idle_seconds,
             cull_interval_seconds=cull_interval_seconds,

@@ -17,7 +17,11 @@ def test_voila_config_preheats_caps_culls_and_hides_tracebacks(tmp_path):
     assert c.VoilaConfiguration.template == server.TEMPLATE
     assert c.VoilaExecutor.iopub_timeout == 60
     assert c.MappingKernelManager.cull_idle_timeout > 0
-    assert c.CappedKernelManager.max_kernels == 24
+    # the budget comes from memory unless --max-kernels says otherwise
+    assert c.CappedKernelManager.max_kernels == server.ServeOptions().budget().max_kernels
+    assert c.CappedKernelManager.memory_ceiling_mb == 512
+    assert c.Voila.tornado_settings["websocket_max_message_size"] == 13 * 1024 * 1024
+    assert c.Voila.tornado_settings["berdikari_app_csp"] == server.APP_CSP
     cold = server.voila_config(server.ServeOptions(preheat=False), tmp_path)
     assert cold.VoilaConfiguration.preheat_kernel is False
 
@@ -39,6 +43,13 @@ def test_site_replaces_voila_tree_and_contents_api(tmp_path):
     assert TornadoVoilaTreeHandler not in classes
     assert VoilaContentsHandler not in classes
     assert handlers[-1][0] == r"/(.*)" and handlers[-1][1] is server.SiteHandler
+    # Voila's token sign-in pages are gone (its /logout answered 500): the site's 404 answers
+    assert not [h for h in handlers if h[0].rstrip("/").endswith(("/login", "/logout"))]
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+    assert VoilaKernelWebsocketHandler not in classes  # replaced by the guarded one
+    assert any(issubclass(c, VoilaKernelWebsocketHandler) for c in classes)
+    assert server.SecurityHeaders in voila.app.transforms
     assert handlers[-1][2]["path"] == str(tmp_path)
     render = [h for h in handlers if "render" in h[0]]
     assert render and classes.index(render[0][1]) < len(classes) - 1
@@ -61,7 +72,7 @@ def test_failed_site_build_serves_a_fallback_page_that_says_why(tmp_path, monkey
     served = server.prepare_site(server.ServeOptions(site_dir=tmp_path / "site"))
     page = (served / "index.html").read_text(encoding="utf-8")
     assert "mkdocs said &lt;no&gt;" in page
-    assert "/voila/render/penilaian-mandiri.ipynb" in page
+    assert 'href="/penilaian/"' in page
 
 
 def test_given_site_dir_without_index_is_refused(tmp_path):
