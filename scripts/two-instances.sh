@@ -65,11 +65,9 @@ print(prepare_site(ServeOptions(site_dir=Path('$WORK/site'), build_site=True)))"
 fi
 
 # --- two instances ------------------------------------------------------------------------------
-# One signing key for both, so an owner's remembered sign-in works whichever instance answers.
-if [ -z "${BERDIKARI_SECRET_KEY:-}" ]; then
-  BERDIKARI_SECRET_KEY="$("$BIN/python" -c 'import secrets; print(secrets.token_hex(32))')"
-fi
-export BERDIKARI_SECRET_KEY
+# Sessions live in the shared database, so either instance accepts a sign-in made on the other.
+# nginx on this machine is the proxy whose X-Forwarded-For tells visitors apart (sign-in limits).
+export BERDIKARI_TRUSTED_PROXIES="${BERDIKARI_TRUSTED_PROXIES:-127.0.0.1}"
 for name in a b; do
   port="$PORT_A"; [ "$name" = b ] && port="$PORT_B"
   # shellcheck disable=SC2086  # BDK_SERVE_ARGS is a list of options

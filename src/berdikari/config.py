@@ -66,7 +66,6 @@ class Settings:
     notebooks_dir: Path
     data_dir: Path
     database_url: str
-    secret_key: str
     lockout_tries: int = LOCKOUT_TRIES
     lockout_minutes: int = LOCKOUT_MINUTES
     trusted_proxies: tuple[str, ...] = ()
@@ -85,7 +84,6 @@ def settings() -> Settings:
         notebooks_dir=Path(env.get("BERDIKARI_NOTEBOOKS_DIR", root / "notebooks")),
         data_dir=data_dir,
         database_url=env.get("BERDIKARI_DATABASE_URL", f"sqlite:///{data_dir / 'berdikari.db'}"),
-        secret_key=env.get("BERDIKARI_SECRET_KEY", ""),
         lockout_tries=_whole_number(env, "BERDIKARI_LOCKOUT_TRIES", LOCKOUT_TRIES),
         lockout_minutes=_whole_number(env, "BERDIKARI_LOCKOUT_MINUTES", LOCKOUT_MINUTES),
         trusted_proxies=_addresses(env, "BERDIKARI_TRUSTED_PROXIES"),

@@ -78,6 +78,18 @@ class Who(_Page):
         )
 
 
+class SignOut(_Page):
+    """``POST /keluar``: what the owner and staff pages do, here without their templates."""
+
+    def post(self) -> None:
+        ws.sign_out(self)
+        place = self.get_body_argument("next", "")
+        self.redirect("/" + (place if place in ("penilaian/", "masuk/staf") else ""), status=303)
+
+    def get(self) -> None:
+        ws.sign_out(self)  # refuses: a GET never signs anyone out
+
+
 class Browser:
     """A client with a cookie jar and an address (sent as X-Forwarded-For)."""
 
@@ -146,7 +158,7 @@ def run(world, scenario, *stores):
                     (r"/owner", OwnerIn),
                     (r"/staff", StaffIn),
                     (r"/who", Who),
-                    *ws.handlers("/"),
+                    (r"/keluar", SignOut),
                 ],
                 **{ws.STORE_SETTING: store},
             )

@@ -9,7 +9,7 @@ variables, same ``/voila/query/<kernel id>`` websocket, one message) without imp
 which would load jupyter_server into every kernel (about 45 MB and 3 s each). Outside a preheated
 Voila kernel (JupyterLab, nbval, plain tests) it returns at once.
 
-This module must never decide who the visitor is (see :mod:`berdikari.owner_sessions`), log a
+This module must never decide who the visitor is (see :mod:`berdikari.store.sessions`), log a
 cookie, or wait when the kernel is not a preheated Voila kernel.
 """
 

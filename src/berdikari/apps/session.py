@@ -4,10 +4,8 @@
 sign-in function returned, inside the kernel, and passes it to the service layer at every call;
 the service checks who may do what. A widget's value never says who the user is.
 
-A browser that chose "stay signed in" sends the cookie ``bdk_owner`` with the app page;
-:func:`remembered_token` reads it from the page request (:mod:`berdikari.apps.page_request`) and
-:func:`remembered_session` turns it into a session only when :func:`berdikari.owner_sessions.verify`
-finds the UMKM and its current PIN in the store.
+Owners who stay signed in do so on the light web app (:mod:`berdikari.web.sessions`); no kernel
+reads an owner's cookie any more.
 
 This module never touches the database directly and never keeps a PIN.
 """
@@ -42,10 +40,6 @@ class AnonymousSession:
         return Loaded()
 
     def latest_draft(self) -> str | None:
-        return None
-
-    def remember_grant(self) -> str | None:
-        """No account, nothing to remember."""
         return None
 
     def actions(self) -> list:
@@ -116,12 +110,6 @@ class SignedInSession:
             log.exception("Could not read the action plan")
             return []
 
-    def remember_grant(self) -> str | None:
-        """A 2-minute grant the page trades for the "stay signed in" cookie (None if it cannot)."""
-        from berdikari import owner_sessions
-
-        return owner_sessions.issue(self._store, self._identity, "grant")
-
     def submit(self, checklist_id: str) -> None:
         if checklist_id not in self._assessments:
             self.open_checklist(checklist_id)
@@ -155,31 +143,3 @@ def _session_for(store, identity) -> SignedInSession:
     umkm = Service(store, identity).umkm(identity.umkm_id)
     category = umkm.categories[0] if umkm.categories else None
     return SignedInSession(store, identity, identity.umkm_id, umkm.name or identity.name, category)
-
-
-def remembered_token() -> str | None:
-    """The ``bdk_owner`` cookie of the page request this kernel serves, or None.
-
-    A preheated Voila kernel first waits here for the visitor's request
-    (:func:`berdikari.apps.page_request.wait_for_request`).
-    """
-    from berdikari.apps import page_request
-    from berdikari.owner_sessions import COOKIE_NAME
-
-    page_request.wait_for_request()
-    return page_request.cookie(COOKIE_NAME)
-
-
-def remembered_session(token: str | None, store=None) -> SignedInSession | None:
-    """The owner a valid cookie token names, checked against the store; None otherwise."""
-    if not token:
-        return None
-    from berdikari import owner_sessions
-
-    try:
-        store = store if store is not None else open_default_store()
-        identity = owner_sessions.verify(store, token)
-        return _session_for(store, identity) if identity is not None else None
-    except Exception:  # noqa: BLE001  a store that cannot be opened: the sign-in page still works
-        log.exception("Could not check a remembered session")
-        return None

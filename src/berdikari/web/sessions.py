@@ -18,7 +18,8 @@ signed-out, expired or revoked session, a new PIN or password, a disabled accoun
 
 :func:`sign_out` ends the session on the server (the row is deleted, so a copied cookie stops
 working at once) and clears the cookies; it accepts only a POST that carries the XSRF token, so
-another site cannot sign anyone out. :class:`SignOutHandler` is that POST at ``/keluar``.
+another site cannot sign anyone out (the owner app and the staff sign-in page each have such a
+POST; they call it).
 
 Errors are :class:`berdikari.store.errors.AuthError` with ``key`` ``bad-format``,
 ``bad-credentials``, ``locked`` or ``throttled``; a made-up code or username gets exactly the
@@ -213,36 +214,3 @@ def sign_out(handler) -> None:
     for token in tokens:
         if token:
             store_sessions.delete_session(store, token)
-
-
-class SignOutHandler(web.RequestHandler):
-    """``POST /keluar`` (``_xsrf`` form field): sign out, then back to ``next`` (one of the
-    server's own pages: ``penilaian/`` or ``masuk/staf``; the base URL otherwise).
-
-    A GET ends nothing (another site could make a browser send one): it answers 405.
-    """
-
-    PLACES = ("penilaian/", "masuk/staf")
-
-    def set_default_headers(self) -> None:
-        self.set_header("Cache-Control", "no-store")
-        self.set_header("X-Content-Type-Options", "nosniff")
-
-    def post(self) -> None:
-        sign_out(self)
-        place = self.get_body_argument("next", "")
-        target = cookie_path(self) + (place if place in self.PLACES else "")
-        self.redirect(target, status=303)
-
-    def get(self) -> None:
-        self.set_header("Allow", "POST")
-        raise web.HTTPError(405)
-
-    def write_error(self, status_code: int, **kwargs) -> None:
-        self.set_header("Content-Type", "text/plain; charset=UTF-8")
-        self.finish(f"{status_code} {self._reason}\n")
-
-
-def handlers(base_url: str) -> list[tuple]:
-    """The sign-out route (for :data:`berdikari.web.PAGE_MODULES`)."""
-    return [(f"{base_url}keluar", SignOutHandler)]
