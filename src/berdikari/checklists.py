@@ -364,10 +364,11 @@ def _raw_consistency(path: Path, raw: dict) -> list[Problem]:
                 continue
             where = ("sections", s_i, "items", i_i)
             item_id = item.get("id")
-            if item_id in seen:
+            if isinstance(item_id, str) and item_id in seen:
                 msg = f"sections.{s_i}.items.{i_i}.id: duplicate item ID {item_id}"
                 problems.append(Problem(path, _line_of(raw, (*where, "id")), str(item_id), msg))
-            seen.add(item_id)
+            if isinstance(item_id, str):
+                seen.add(item_id)
             cites = item.get("cites")
             reg = cites.get("regulation") if isinstance(cites, dict) else None
             if reg is not None and reg not in keys:
@@ -379,13 +380,53 @@ def _raw_consistency(path: Path, raw: dict) -> list[Problem]:
     return problems
 
 
+ALIAS_BUDGET = 20
+"""Most YAML aliases (``*name``) one checklist file may use. Each alias repeats a whole block, so
+a few nested ones (an "alias bomb") expand to gigabytes; the checklists themselves use none."""
+
+
 def _yaml():
     # Imported here: app kernels read the JSON cache and never parse YAML (about 15 ms less).
     from ruamel.yaml import YAML
+    from ruamel.yaml.composer import Composer, ComposerError
+    from ruamel.yaml.events import AliasEvent
+
+    class BudgetComposer(Composer):
+        """Refuses the alias past :data:`ALIAS_BUDGET`, at its line, before anything expands."""
+
+        aliases = 0
+
+        def compose_node(self, parent, index):
+            if self.parser.check_event(AliasEvent):
+                self.aliases += 1
+                if self.aliases > ALIAS_BUDGET:
+                    raise ComposerError(
+                        None,
+                        None,
+                        f"more than {ALIAS_BUDGET} aliases (*name); write the values out "
+                        "(each alias repeats a whole block, so many of them can fill the memory)",
+                        self.parser.peek_event().start_mark,
+                    )
+            return super().compose_node(parent, index)
 
     y = YAML(typ="rt")
     y.allow_duplicate_keys = False
+    y.Composer = BudgetComposer
     return y
+
+
+def _list(value: object) -> list:
+    """``value`` if the file has a list there, else nothing to walk (the model reports it)."""
+    return value if isinstance(value, list) else []
+
+
+def _shown(value: object) -> str:
+    """``repr(value)`` cut to a line: a value built from aliases can be huge."""
+    import reprlib
+
+    r = reprlib.Repr()
+    r.maxlevel, r.maxlist, r.maxdict, r.maxstring, r.maxother = 3, 6, 6, 80, 80
+    return r.repr(value)
 
 
 def load_file(path: Path, guides_dir: Path | None = None) -> Checklist:
@@ -431,7 +472,7 @@ def load_file(path: Path, guides_dir: Path | None = None) -> Checklist:
             elif err["type"] == "extra_forbidden":
                 msg = f"{field}: unknown field"
             elif err["type"] == "literal_error":
-                msg = f"{field}: got {err.get('input')!r}; expected {err['ctx']['expected']}"
+                msg = f"{field}: got {_shown(err.get('input'))}; expected {err['ctx']['expected']}"
             else:
                 msg = f"{field}: {msg}"
             problems.append(
@@ -451,9 +492,9 @@ def load_file(path: Path, guides_dir: Path | None = None) -> Checklist:
         )
     # Guide links are checked on the raw data, so that they are reported with the other errors.
     gdir = guides_dir if guides_dir is not None else settings().guides_dir
-    for s_i, section in enumerate(raw.get("sections") or []):
+    for s_i, section in enumerate(_list(raw.get("sections"))):
         for i_i, item in enumerate(
-            (section or {}).get("items") or [] if isinstance(section, dict) else []
+            _list(section.get("items")) if isinstance(section, dict) else []
         ):
             link = item.get("guide") if isinstance(item, dict) else None
             if isinstance(link, str) and GUIDE_LINK.match(link):
@@ -543,9 +584,23 @@ def validate_dir(directory: Path | None = None, guides_dir: Path | None = None) 
             continue
         for item in c.items:
             if item.id in loaded:
-                problems.append(Problem(f, 1, item.id, f"item ID also used in {loaded[item.id]}"))
+                line = _item_line(f, item.id)
+                problems.append(
+                    Problem(f, line, item.id, f"item ID also used in {loaded[item.id]}")
+                )
             loaded[item.id] = f
     return problems
+
+
+def _item_line(path: Path, item_id: str) -> int:
+    """The line of ``id: <item_id>`` in a checklist file that loaded (for a cross-file
+    duplicate, which the model of one file cannot see)."""
+    raw = _yaml().load(path.read_text(encoding="utf-8"))
+    for s_i, section in enumerate(raw.get("sections") or []):
+        for i_i, item in enumerate(section.get("items") or []):
+            if item.get("id") == item_id:
+                return _line_of(raw, ("sections", s_i, "items", i_i, "id"))
+    return 1
 
 
 @lru_cache(maxsize=4)
