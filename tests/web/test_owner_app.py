@@ -285,6 +285,22 @@ class Case(AsyncHTTPTestCase):
         assert "attachment" in r.headers["Content-Disposition"]
         assert Service(self.store, system_identity()).assessments(self.umkm.id) == []
 
+    def test_without_javascript_the_form_gives_the_result(self):
+        c = load(CPPOB)
+        answers = {i.id: ("yes" if n % 4 else "no") for n, i in enumerate(c.items)}
+        fields = {f"a-{k.lower()}": v for k, v in answers.items()}
+        r = self.form(f"/penilaian/daftar/{CPPOB}/hasil", {**fields, "kategori": "pangan-olahan"})
+        assert r.code == 200
+        assert f'data-level="{scoring.score(c, answers).level}"' in r.body.decode()
+        assert Service(self.store, system_identity()).assessments(self.umkm.id) == []
+        # signed in, the same form saves every answer
+        self.sign_in()
+        _, aid = self.checklist_page()
+        fields["assessment"] = str(aid)
+        assert self.form(f"/penilaian/daftar/{CPPOB}/hasil", fields).code == 200
+        stored = self.owner_service().assessment(aid).answers
+        assert {k: v.value for k, v in stored.items()} == answers
+
     def test_all_not_applicable_is_not_eligible(self):
         c = load(CPPOB)
         answers = {i.id: "na" for i in c.items}
