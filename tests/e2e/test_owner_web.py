@@ -120,6 +120,7 @@ def test_anonymous_owner_walks_cppob_to_the_scoring_result(server, page):
 
     page.goto(server.base + APP)
     assert_owner_screen(page)
+    assert page.locator("a.bdk-home").get_attribute("href") == "/"  # back to the guides
     page.locator("a.bdk-start-anon").click()
     page.locator("label.bdk-choice", has_text="Makanan atau minuman olahan").click()
     page.locator(f"a.bdk-checklist-{CPPOB}").click()
@@ -154,6 +155,12 @@ def test_anonymous_owner_walks_cppob_to_the_scoring_result(server, page):
         f"/referensi/daftar-periksa/{CPPOB}/"
     )
     assert_owner_screen(page)
+    # big tap targets: every visible button, link-button and answer is at least 44 px high
+    heights = page.evaluate(
+        "Array.from(document.querySelectorAll('.bdk-button, .bdk-choice, .bdk-task a'))"
+        ".filter(b => b.offsetParent !== null).map(b => b.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 44
     # nothing went to the server's database
     assert server.saved_answers(CPPOB) == {}
     # the phone keeps every answer

@@ -185,6 +185,13 @@ class Case(AsyncHTTPTestCase):
         page = self.req("/penilaian/mulai").body.decode()
         assert "Keripik &lt;b&gt;Maju&lt;/b&gt;" in page and NAME not in page
 
+    def test_a_forged_cookie_is_nobody(self):
+        self.cookies[sessions.OWNER_COOKIE] = "forged-token-123"
+        page = self.req("/penilaian/")
+        assert page.code == 200 and "bdk-start-signin" in page.body.decode()
+        assert "Maju" not in self.req("/penilaian/mulai").body.decode()
+        assert 'data-mode="anon"' in self.checklist_page()[0]
+
     def test_posts_need_the_xsrf_token(self):
         r = self.req(
             "/penilaian/masuk", "POST", urlencode({"code": self.umkm.code, "pin": self.pin}),

@@ -69,7 +69,7 @@
       if (n && !window.confirm(fmt(T.confirm_signout, { n: n }))) { ev.preventDefault(); return; }
       try {
         Object.keys(localStorage).forEach(function (k) {
-          if (k.indexOf("bdk-q-") === 0) { localStorage.removeItem(k); }
+          if (k.indexOf("bdk-q-") === 0 || k.indexOf("bdk-view-") === 0) { localStorage.removeItem(k); }
         });
       } catch (e) { /* nothing kept */ }
     });
