@@ -40,7 +40,9 @@ one proxy an attacker gains at most a factor of the number of instances. The sto
 account-wide lock in the database (:mod:`berdikari.store.auth`) is the backstop the instances
 share: the web sign-in sets it at rule 4's count (:func:`web_lockout`), so it is reached only
 after failures from many addresses, and a trusted client passes it too; a facilitator's new
-PIN lifts it.
+PIN lifts it. One seam remains: an instance whose memory has not seen the failures (they went
+to another instance) answers ``locked`` from the database for a real code only; reaching that
+takes :data:`ACCOUNT_FACTOR` × the tries on that one code, from as many addresses.
 
 A check and the count of its outcome are two steps: sign-ins run on the event loop one at a
 time, so nothing slips between them; from worker threads, a burst of simultaneous attempts

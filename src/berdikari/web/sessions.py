@@ -124,10 +124,11 @@ def staff_identity(handler) -> Identity | None:
 
 
 def _refused(key: str, retry_after: float) -> AuthError:
-    minutes = max(1, int(retry_after // 60) + 1)
+    """The refusal of a limit or a lock: one message whatever the cause (no minutes, which would
+    differ between a real code's database lock and the limiter's), the end in ``locked_until``."""
     return AuthError(
         key,
-        f"too many tries; wait about {minutes} minute(s) and try again",
+        "too many tries; wait a few minutes and try again",
         utcnow() + timedelta(seconds=max(0.0, retry_after)),
     )
 
@@ -152,6 +153,9 @@ def _attempt(handler, kind: str, account: str, check):
             # the failure that locks says so, as the store's own lock does; a made-up code
             # (which the store never locks) answers exactly like a real one
             raise _refused("locked", after.retry_after) from None
+        if exc.key == "locked":  # the store's lock, in the same words as the limiter's
+            until = exc.locked_until or utcnow()
+            raise _refused("locked", (until - utcnow()).total_seconds()) from None
         raise
     lim.succeeded(client, account)
     return identity
