@@ -93,13 +93,27 @@ def test_a_new_pin_ends_a_session_even_without_revoking_rows(world):
 def test_disabled_staff_account_ends_its_sessions(world):
     store = world.store
     token = ss.create_session(store, world.fa.identity)
+    other = ss.create_session(store, world.fb.identity)
     world.admin.set_staff_active(world.fac_a.id, False)
     assert ss.identity_for_token(store, token, "staff") is None
+    assert [r["account_id"] for r in _rows(store)] == [world.fac_b.id]  # rows deleted
     world.admin.set_staff_active(world.fac_a.id, True)
-    # re-enabling does not revive it when the row was revoked; here the row stayed: it works
-    assert ss.identity_for_token(store, token, "staff") is not None
-    assert ss.revoke_staff_sessions(store, world.fac_a.id) == 1
+    assert ss.identity_for_token(store, token, "staff") is None  # re-enabling revives nothing
+    assert ss.identity_for_token(store, other, "staff") is not None
+
+
+def test_an_inactive_account_is_refused_even_with_its_row(world):
+    """identity_for_token checks the account itself, not only the row."""
+    from sqlalchemy import update
+
+    from berdikari.store.models import Account
+
+    store = world.store
+    token = ss.create_session(store, world.fa.identity)
+    with store.write() as s:
+        s.execute(update(Account).where(Account.id == world.fac_a.id).values(active=False))
     assert ss.identity_for_token(store, token, "staff") is None
+    assert ss.revoke_staff_sessions(store, world.fac_a.id) == 1
 
 
 def test_expiry_follows_the_last_visit(world):

@@ -28,7 +28,7 @@ from berdikari.store.models import (
     utcnow,
 )
 from berdikari.store.reference import ORGANISATION_KINDS, REGION_KINDS, SIZES, STAFF_ROLES
-from berdikari.store.sessions import revoke_owner_sessions
+from berdikari.store.sessions import revoke_owner_sessions, revoke_staff_sessions
 from berdikari.store.validate import NAME_MAX, PHONE_MAX, an_id, one_of, text
 from berdikari.store.views import (
     AssignmentView,
@@ -188,7 +188,10 @@ class AdminOps(Guarded):
                 raise NotFound(f"account {account_id} does not exist")
             a.active = bool(active)
             self._audit(s, "staff-active", "account", a.id, None, {"active": a.active})
-            return staff_view(a)
+            view = staff_view(a)
+        if not active:
+            revoke_staff_sessions(self.store, account_id)  # its browsers are signed out for good
+        return view
 
     def staff_id_for_username(self, username: str) -> int:
         with self.store.read() as s:
