@@ -93,13 +93,15 @@ class SignOut(_Page):
 class Browser:
     """A client with a cookie jar and an address (sent as X-Forwarded-For)."""
 
-    def __init__(self, base: str, address: str) -> None:
-        self.base, self.address = base, address
+    def __init__(self, base: str, address: str, proto: str | None = None) -> None:
+        self.base, self.address, self.proto = base, address, proto
         self.cookies: dict[str, str] = {}
         self.last_set: SimpleCookie = SimpleCookie()
 
     async def request(self, method: str, path: str, body: dict | None = None):
         headers = {"X-Forwarded-For": self.address}
+        if self.proto:
+            headers["X-Forwarded-Proto"] = self.proto
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         response = await httpclient.AsyncHTTPClient().fetch(
@@ -485,3 +487,14 @@ def test_two_instances_on_one_database_share_sessions(world, clock, store_url):
         run(world, scenario, second)
     finally:
         second.close()
+
+
+def test_cookies_are_secure_behind_an_https_proxy(world, clock):
+    async def scenario(base):
+        phone = Browser(base, "10.0.0.1", proto="https")
+        await phone.owner(world.u1.code, world.pin1, remember=True)
+        assert phone.last_set[ws.OWNER_COOKIE]["secure"]
+        await phone.staff("fas.a", "sandi-uji-123")
+        assert phone.last_set[ws.STAFF_COOKIE]["secure"]
+
+    run(world, scenario)

@@ -6,8 +6,9 @@ the secret with :mod:`berdikari.store.auth`, and on success opens a server-side 
 (:mod:`berdikari.store.sessions`) whose random token goes into a cookie:
 
 - ``bdk_owner`` (:data:`OWNER_COOKIE`): an owner. With "stay signed in" the cookie lasts 30 days
-  (renewed by the server's own expiry at each visit); without, it is a browser-session cookie
-  and the server forgets it after a day without visits.
+  and is set again whenever a visit moves the server's expiry (:func:`owner_identity`), so 30
+  days from the last visit; without, it is a browser-session cookie and the server forgets it
+  after a day without visits.
 - ``bdk_staff`` (:data:`STAFF_COOKIE`): a facilitator or manager, a browser-session cookie; the
   server ends it 12 hours after the last visit.
 
