@@ -1,10 +1,17 @@
-"""Simulated owners without a browser: N visits at once over HTTP and the kernel websocket.
+"""Simulated visitors without a browser: N visits at once over HTTP (and the kernel websocket).
 
-Each visit does what Voila's page does first: GET the app page, then (if the page carries the
-app) connect to its kernel's websocket, open the ``jupyter.widget.control`` comm and ask for the
-widgets' state. The visit is *complete* when that state arrives (the browser could draw the
-first widget), *busy* when the server sent Berdikari's busy page, *blank* otherwise (a page
-without the app, an HTTP error, a timeout, or an app whose widgets never arrived).
+Two kinds of app page:
+
+* a **widget** page (a Voila app): the visit does what Voila's page does first: GET the app
+  page, then (if the page carries the app) connect to its kernel's websocket, open the
+  ``jupyter.widget.control`` comm and ask for the widgets' state. It is *complete* when that
+  state arrives (the browser could draw the first widget);
+* a **light** page (the owner web app at ``/penilaian/``): GET the page; it is *complete* when it
+  carries its usable marker (``bdk-start-anon``) and every same-origin script and style sheet it
+  links loads (the page works; no kernel is involved).
+
+Either is *busy* when the server sent Berdikari's busy page, *blank* otherwise (a page without
+the app, an HTTP error, a timeout, or an app whose widgets never arrived).
 
 Server cost comes from psutil on the server's process tree: CPU-seconds (the server, its live
 kernels, and kernels already reaped) and each kernel's memory (RSS and USS). Used by
@@ -154,6 +161,47 @@ def _message(msg_type: str, content: dict, session: str, metadata: dict | None =
     )
 
 
+ASSET = re.compile(r'(?:src|href)="(/[^"/][^"]*\.(?:js|css))"')
+
+
+async def light_visit(
+    base: str, path: str, marker: str, settled: asyncio.Queue, timeout: float = 180.0
+) -> Visit:
+    """One owner on the light web app: the page with its marker, then its scripts and styles."""
+    v = Visit()
+    client = httpclient.AsyncHTTPClient()
+    t0 = time.perf_counter()
+    try:
+        r = await client.fetch(
+            base + path, raise_error=False, request_timeout=timeout, connect_timeout=timeout
+        )
+        v.status = r.code
+        v.page_seconds = time.perf_counter() - t0
+        body = (r.body or b"").decode("utf-8", "replace")
+        if r.code == 503 and BUSY_MARKER in body:
+            v.outcome = "busy"
+        elif r.code != 200 or marker not in body:
+            v.detail = f"page without {marker} (HTTP {r.code})"
+        else:
+            assets = await asyncio.gather(
+                *(
+                    client.fetch(base + a, raise_error=False, request_timeout=timeout)
+                    for a in sorted(set(ASSET.findall(body)))
+                )
+            )
+            bad = [a.code for a in assets if a.code != 200]
+            if bad:
+                v.detail = f"asset HTTP {bad[0]}"
+            else:
+                v.outcome = "complete"
+                v.first_widget_seconds = time.perf_counter() - t0
+    except Exception as exc:  # noqa: BLE001  counted as blank, reason kept
+        v.detail = f"http: {type(exc).__name__}"
+    finally:
+        settled.put_nowait(v)
+    return v
+
+
 async def visit(
     base: str,
     path: str,
@@ -161,14 +209,16 @@ async def visit(
     settled: asyncio.Queue,
     timeout: float = 180.0,
     ws_timeout: float = 90.0,
+    headers: dict | None = None,
 ) -> Visit:
     """One owner: page, websocket, widget state; holds the connection until ``leave`` is set.
 
     Puts the visit on ``settled`` once its outcome is known (before holding the page open).
+    ``headers`` go with the page request (a staff member's session cookie).
     """
     v = Visit()
     try:
-        ws = await _open(v, base, path, timeout, ws_timeout)
+        ws = await _open(v, base, path, timeout, ws_timeout, headers)
     finally:
         settled.put_nowait(v)
     if ws is not None:
@@ -179,12 +229,19 @@ async def visit(
     return v
 
 
-async def _open(v: Visit, base: str, path: str, timeout: float, ws_timeout: float):
+async def _open(
+    v: Visit, base: str, path: str, timeout: float, ws_timeout: float, headers: dict | None
+):
     client = httpclient.AsyncHTTPClient()
     t0 = time.perf_counter()
     try:
         r = await client.fetch(
-            base + path, raise_error=False, request_timeout=timeout, connect_timeout=timeout
+            base + path,
+            raise_error=False,
+            request_timeout=timeout,
+            connect_timeout=timeout,
+            headers=headers,
+            follow_redirects=False,
         )
     except Exception as exc:  # noqa: BLE001  counted as blank, reason kept
         v.detail = f"http: {type(exc).__name__}"
@@ -243,15 +300,33 @@ async def _open(v: Visit, base: str, path: str, timeout: float, ws_timeout: floa
     return None
 
 
-async def burst(base: str, path: str, n: int, server_pid: int) -> Burst:
-    """``n`` owners open the app at the same moment; measured while all pages are open."""
-    httpclient.AsyncHTTPClient.configure(None, max_clients=max(10, n + 5))
+async def burst(
+    base: str,
+    path: str,
+    n: int,
+    server_pid: int,
+    marker: str | None = None,
+    headers: list[dict] | None = None,
+) -> Burst:
+    """``n`` visitors open the app at the same moment; measured while all pages are open.
+
+    ``marker``: a light page and its usable marker (else a widget page). ``headers``: one dict
+    per visitor for the page request (staff cookies)."""
+    httpclient.AsyncHTTPClient.configure(None, max_clients=max(10, 3 * n + 5))
     await asyncio.to_thread(wait_until_quiet, server_pid)
     cpu0 = tree_cpu_seconds(server_pid)
     own0 = own_cpu_seconds(server_pid)
     leave = asyncio.Event()
     settled: asyncio.Queue = asyncio.Queue()
-    tasks = [asyncio.create_task(visit(base, path, leave, settled)) for _ in range(n)]
+    if marker is not None:
+        tasks = [asyncio.create_task(light_visit(base, path, marker, settled)) for _ in range(n)]
+    else:
+        tasks = [
+            asyncio.create_task(
+                visit(base, path, leave, settled, headers=headers[i] if headers else None)
+            )
+            for i in range(n)
+        ]
     for _ in range(n):  # every visit knows its outcome (bounded by the visit timeouts)
         await settled.get()
     result = Burst()
