@@ -536,8 +536,6 @@ def test_every_app_but_the_analysts_example_has_a_kernel_waiting(start):
     total_mb = psutil.virtual_memory().total // 2**20
     assert f"Kernel budget: {int(total_mb * 0.25 // 200)} kernels = {total_mb} MB RAM" in log()
     expected = {"pendamping.ipynb": "1 ", "program.ipynb": "1 "}
-    if "penilaian-mandiri.ipynb" in names:  # the widget owner app, while it is still there
-        expected["penilaian-mandiri.ipynb"] = "2 "
     assert wait_for(lambda: log().count("is filled with") >= len(expected), timeout=120)
     filled = {
         line.split("Kernel pool of ")[1].split(" is filled")[0].rsplit("/", 1)[-1]: line.rsplit(

@@ -7,6 +7,7 @@ test could not reach by calling that function. Exit codes: 0 ok, 1 invalid data,
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -116,6 +117,34 @@ def checklists_show(checklist_id: str, fmt: Format = "text", lang: Lang = "id") 
             typer.echo(f"      {reg.short}, {i.cites.clause}")
 
 
+ANSWERS_FILE_MAX = 5 * 1024 * 1024
+"""An answers file is a few KB; a bigger one is not one."""
+
+
+def _read_json(path: Path):
+    """The JSON in ``path``, or exit 2 with ``file[:line]: what is wrong`` (never a traceback:
+    a missing file, a folder, a file too big, not UTF-8, not JSON, nested too deeply)."""
+    try:
+        if path.stat().st_size > ANSWERS_FILE_MAX:
+            _fail(f"{path}: larger than {ANSWERS_FILE_MAX // 1048576} MB; not an answers file")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        _fail(f"{path}: file not found")
+    except OSError as exc:
+        _fail(f"{path}: cannot be read ({exc.strerror or exc})")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        _fail(f"{path}:{line}: not UTF-8 text; expected a JSON file")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        _fail(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})")
+    except RecursionError:
+        _fail(f'{path}: nested too deeply; expected {{"answers": {{"ITEM-ID": "yes", ...}}}}')
+
+
 @app.command("score")
 def score_cmd(
     checklist_id: str,
@@ -133,12 +162,7 @@ def score_cmd(
     checklists = _load_all_or_fail()
     if checklist_id not in checklists:
         _fail(f"unknown checklist {checklist_id!r}; known: {', '.join(sorted(checklists))}")
-    try:
-        data = json.loads(answers_file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        _fail(f"{answers_file}: file not found")
-    except json.JSONDecodeError as exc:
-        _fail(f"{answers_file}:{exc.lineno}: not valid JSON ({exc.msg})")
+    data = _read_json(answers_file)
     answers = data.get("answers") if isinstance(data, dict) else None
     if not isinstance(answers, dict):
         _fail(f'{answers_file}: expected an object {{"answers": {{"ITEM-ID": "yes", ...}}}}')
@@ -166,7 +190,7 @@ DatabaseUrl = Annotated[
 def _serve_options(
     host: str, port: int, database_url: str | None, no_preheat: bool, site_dir, **load
 ):
-    from berdikari.server import OWNER_APP, ServeOptions
+    from berdikari.server import ServeOptions
 
     options = ServeOptions(
         host=host,
@@ -178,9 +202,7 @@ def _serve_options(
     )
     # Load limits (the "room full of owners" issue); None keeps the ServeOptions default.
     if load.get("pool_size") is not None:
-        # every app served (the staff apps; the widget owner app while it is still there)
-        options.default_pool_size = load["pool_size"]
-        options.pool_sizes = {**options.pool_sizes, OWNER_APP: load.pop("pool_size")}
+        options.default_pool_size = load.pop("pool_size")  # every app served (the staff apps)
     for name, value in load.items():
         if value is not None:
             setattr(options, name, value)
@@ -409,13 +431,59 @@ StoreUrl = Annotated[
 ]
 
 
+def _database(database_url: str | None) -> tuple[str, str]:
+    """``(url, where it came from)``: ``--database-url`` (checked as BERDIKARI_DATABASE_URL
+    is) or the setting; a URL that cannot be one stops here with exit 2."""
+    import os
+
+    from berdikari.config import ConfigError, check_database_url, settings
+
+    if database_url is None:
+        where = "BERDIKARI_DATABASE_URL" if os.environ.get("BERDIKARI_DATABASE_URL") else None
+        return settings().database_url, where or "the default SQLite file"
+    try:
+        return check_database_url(database_url, "--database-url"), "--database-url"
+    except ConfigError as exc:
+        _fail(f"berdikari: {exc}")
+        raise  # unreachable
+
+
+def _shown_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001  not even a URL: show its scheme only
+        return url.split("://", 1)[0] + "://…"
+
+
+@contextmanager
+def _database_errors(url: str, where: str):
+    """A database that cannot be opened, reached or migrated: one line naming where the URL
+    came from and why (the driver's first line), exit 2, no traceback."""
+    from alembic.util.exc import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except CommandError as exc:  # alembic: an unknown revision and the like
+        _fail(f"berdikari: {exc}", 2)
+    except (SQLAlchemyError, OSError) as exc:
+        orig = getattr(exc, "orig", None) or exc
+        reason = (str(orig).strip().splitlines() or [type(orig).__name__])[0][:300]
+        _fail(f"berdikari: cannot use the database {_shown_url(url)} ({where}): {reason}", 2)
+
+
 def _admin(database_url: str | None):
     """The store and a Service acting as the administrator at the command line."""
     from berdikari.store import open_store
     from berdikari.store.auth import system_identity
     from berdikari.store.service import Service
 
-    store = open_store(database_url)
+    url, where = _database(database_url)
+    with _database_errors(url, where):
+        store = open_store(url)
     return store, Service(store, system_identity())
 
 
@@ -439,12 +507,14 @@ def db_upgrade_cmd(
     """Create the database if needed and migrate it up (default: to the latest revision)."""
     from berdikari.store import db
 
-    engine = db.make_engine(database_url or db.settings().database_url)
-    try:
-        db.upgrade(engine, revision)
-        typer.echo(f"database at revision {db.current_revision(engine)}")
-    finally:
-        engine.dispose()
+    url, where = _database(database_url)
+    with _database_errors(url, where):
+        engine = db.make_engine(db.normalise_url(url))
+        try:
+            db.upgrade(engine, revision)
+            typer.echo(f"database at revision {db.current_revision(engine)}")
+        finally:
+            engine.dispose()
 
 
 @db_app.command("downgrade")
@@ -455,12 +525,14 @@ def db_downgrade_cmd(
     """Migrate the database down to REVISION ('base' drops every table: back up first)."""
     from berdikari.store import db
 
-    engine = db.make_engine(database_url or db.settings().database_url)
-    try:
-        db.downgrade(engine, revision)
-        typer.echo(f"database at revision {db.current_revision(engine) or 'base (empty)'}")
-    finally:
-        engine.dispose()
+    url, where = _database(database_url)
+    with _database_errors(url, where):
+        engine = db.make_engine(db.normalise_url(url))
+        try:
+            db.downgrade(engine, revision)
+            typer.echo(f"database at revision {db.current_revision(engine) or 'base (empty)'}")
+        finally:
+            engine.dispose()
 
 
 @user_app.command("add")
@@ -586,7 +658,7 @@ def backup_cmd(
 
     store, _svc = _admin(database_url)
     try:
-        counts = backup.backup_to_file(store, file)
+        counts = _store_call(backup.backup_to_file, store, file)
     finally:
         store.close()
     typer.echo(f"{sum(counts.values())} rows in {len(counts)} tables written to {file}")

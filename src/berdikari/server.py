@@ -60,7 +60,8 @@ class ServeOptions:
     """A built site to serve; by default the site is built into ``build/site`` first."""
     build_site: bool = True
     preheat: bool = True
-    pool_sizes: dict[str, int] = field(default_factory=lambda: {OWNER_APP: 2, ANALYST_NOTEBOOK: 0})
+    pool_sizes: dict[str, int] = field(default_factory=lambda: {ANALYST_NOTEBOOK: 0})
+    """Preheated kernels per app; the others get ``default_pool_size`` (the staff apps: 1)."""
     default_pool_size: int = 1
     max_kernels: int | None = None
     """None: from memory (``kernel_mb`` and ``memory_share``, :func:`berdikari.kernels.kernel_budget`)."""

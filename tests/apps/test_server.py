@@ -12,7 +12,8 @@ def test_voila_config_preheats_caps_culls_and_hides_tracebacks(tmp_path):
     c = server.voila_config(server.ServeOptions(port=9999), tmp_path)
     assert c.Voila.port == 9999 and c.Voila.ip == "127.0.0.1"
     assert c.VoilaConfiguration.preheat_kernel is True
-    assert c.VoilaKernelManager.kernel_pools_config[server.OWNER_APP]["pool_size"] == 2
+    pools = c.VoilaKernelManager.kernel_pools_config
+    assert pools["default"]["pool_size"] == 1 and pools[server.ANALYST_NOTEBOOK]["pool_size"] == 0
     assert c.VoilaConfiguration.show_tracebacks is False
     assert c.VoilaConfiguration.template == server.TEMPLATE
     assert c.VoilaExecutor.iopub_timeout == 60
