@@ -35,13 +35,45 @@ def test_values_come_from_the_environment(monkeypatch):
     assert settings().lockout_tries == 5
 
 
-@pytest.mark.parametrize("name", ["BERDIKARI_LOCKOUT_TRIES", "BERDIKARI_LOCKOUT_MINUTES"])
-@pytest.mark.parametrize("value", ["0", "-2", "five", "2.5", "1e3"])
+LIMITS = {"BERDIKARI_LOCKOUT_TRIES": 1000, "BERDIKARI_LOCKOUT_MINUTES": 10080}
+
+
+@pytest.mark.parametrize("name", sorted(LIMITS))
+@pytest.mark.parametrize("value", ["0", "-2", "five", "2.5", "1e3", "99999999999", "١٢", "9" * 30])
 def test_an_unusable_value_is_an_error_that_names_the_variable(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError) as e:
         settings()
-    assert str(e.value) == f"{name} must be a whole number of at least 1 (got {value!r})"
+    assert str(e.value) == (
+        f"{name} must be a whole number from 1 to {LIMITS[name]} (got {value[:40]!r})"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(LIMITS))
+def test_the_largest_allowed_value_is_accepted_and_one_more_refused(monkeypatch, name):
+    monkeypatch.setenv(name, str(LIMITS[name]))
+    s = settings()
+    assert LIMITS[name] in (s.lockout_tries, s.lockout_minutes)
+    monkeypatch.setenv(name, str(LIMITS[name] + 1))
+    with pytest.raises(ConfigError, match=f"^{name} must be a whole number from 1 to"):
+        settings()
+
+
+def test_a_lockout_of_a_week_still_locks(monkeypatch):
+    """99999999999 minutes overflowed the date arithmetic (OverflowError), so nothing locked;
+    the largest value the settings allow must still work end to end."""
+    monkeypatch.setenv("BERDIKARI_LOCKOUT_TRIES", "1")
+    monkeypatch.setenv("BERDIKARI_LOCKOUT_MINUTES", str(LIMITS["BERDIKARI_LOCKOUT_MINUTES"]))
+    store = open_store("sqlite://")
+    try:
+        Service(store, system_identity()).add_staff("rina", "Rina", "facilitator", "sandi-benar-1")
+        with pytest.raises(AuthError):
+            sign_in_staff(store, "rina", "salah-sekali-1")
+        with pytest.raises(AuthError) as e:
+            sign_in_staff(store, "rina", "sandi-benar-1")
+        assert e.value.key in ("locked", "throttled")
+    finally:
+        store.close()
 
 
 def test_open_store_locks_after_the_configured_tries(monkeypatch):
@@ -68,7 +100,7 @@ def test_the_cli_stops_with_the_variable_named_and_no_traceback(monkeypatch, fix
     monkeypatch.setenv("BERDIKARI_LOCKOUT_MINUTES", "soon")
     r = CliRunner().invoke(app, ["checklists", "list"])
     assert r.exit_code == 2
-    assert "BERDIKARI_LOCKOUT_MINUTES must be a whole number of at least 1" in r.output
+    assert "BERDIKARI_LOCKOUT_MINUTES must be a whole number from 1 to 10080" in r.output
     assert r.exception is None or isinstance(r.exception, SystemExit)
     monkeypatch.delenv("BERDIKARI_LOCKOUT_MINUTES")
     assert CliRunner().invoke(app, ["checklists", "list"]).exit_code == 0

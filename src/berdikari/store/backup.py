@@ -87,9 +87,15 @@ def backup(store: Store, out: IO[str]) -> dict[str, int]:
 def backup_to_file(store: Store, path: Path) -> dict[str, int]:
     path = Path(path)
     tmp = path.with_name(path.name + ".partial")
-    with tmp.open("w", encoding="utf-8") as f:
-        counts = backup(store, f)
-    tmp.replace(path)  # a backup file is either complete or absent
+    try:
+        with tmp.open("w", encoding="utf-8") as f:
+            counts = backup(store, f)
+        tmp.replace(path)  # a backup file is either complete or absent
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InvalidInput(
+            "backup", f"{path}: cannot be written ({exc.strerror or exc}); nothing was written"
+        ) from None
     return counts
 
 
