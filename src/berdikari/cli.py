@@ -570,11 +570,16 @@ def user_add_cmd(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     store, svc = _admin(database_url)
     try:
-        org_id = None
-        if organisation:
-            org_id = _store_call(svc.add_organisation, organisation, organisation_kind)
-        view = _store_call(
-            svc.add_staff, username, name, role, password, org_id, phone=phone, email=email
+        org = (organisation, organisation_kind) if organisation else None
+        view = _store_call(  # one transaction: a refused account adds no organisation
+            svc.add_staff,
+            username,
+            name,
+            role,
+            password,
+            phone=phone,
+            email=email,
+            organisation=org,
         )
         typer.echo(f"added {view.role} {view.username} ({view.name}), account id {view.id}")
     finally:

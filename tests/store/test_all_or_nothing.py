@@ -247,3 +247,33 @@ def test_a_writer_killed_at_random_moments_leaves_each_visit_complete_or_absent(
             check.close()
         assert problems == [], f"run {run} (seed {SEED}): {problems}"
     assert seen > 0, "no visit was ever saved before the kill: the test proved nothing"
+
+
+def test_a_staff_account_and_its_new_organisation_are_one_transaction(world, store_url):
+    from typer.testing import CliRunner
+
+    from berdikari.cli import app
+
+    def orgs():
+        return sorted(o["name"] for o in world.admin.organisations())
+
+    before = orgs()
+    with pytest.raises(InvalidInput) as e:  # the username is taken: no organisation either
+        world.admin.add_staff(
+            "fas.a", "Lain", "facilitator", "sandi-uji-999", organisation=("Baru", "swasta")
+        )
+    assert e.value.field == "username" and orgs() == before
+    r = CliRunner().invoke(
+        app,
+        ["user", "add", "fas.b", "--role", "facilitator", "--name", "Lain"]
+        + ["--organisation", "Kampus Baru", "--password-stdin", "--database-url", store_url],
+        input="sandi-uji-999\n",
+    )
+    assert r.exit_code == 2 and "already taken" in r.output and orgs() == before
+    view = world.admin.add_staff(
+        "baru", "Baru", "facilitator", "sandi-uji-999", organisation=("Baru", "swasta")
+    )
+    assert view.organisation == "Baru" and orgs() == sorted([*before, "Baru"])
+    with world.store.read() as s:
+        actions = list(s.execute(select(AuditLog.action).order_by(AuditLog.id)).scalars())
+    assert actions[-2:] == ["organisation-add", "staff-add"]

@@ -45,6 +45,10 @@ REGION_CODE = re.compile(r"^[A-Z]{2,5}$")
 UMKM_FIELDS = ("name", "owner_name", "owner_phone", "address", "size", "nib", "categories")
 
 
+def _organisation_fields(name: object, kind: object) -> tuple[str, str]:
+    return text("organisation", name, 160), one_of("organisation_kind", kind, ORGANISATION_KINDS)
+
+
 def _categories(value) -> list[str]:
     if isinstance(value, str) or not value:
         raise InvalidInput(
@@ -103,20 +107,23 @@ class AdminOps(Guarded):
         return r
 
     def add_organisation(self, name: str, kind: str) -> int:
-        name = text("organisation", name, 160)
-        kind = one_of("organisation_kind", kind, ORGANISATION_KINDS)
+        """The id of the organisation ``name`` (of ``kind``), added if new (manager or CLI)."""
+        name, kind = _organisation_fields(name, kind)
         with self.store.write() as s:
             self._require(s, *ALL_SEEING, doing="add an organisation")
-            found = s.execute(select(Organisation).where(Organisation.name == name)).scalar()
-            if found:
-                if found.kind != kind:
-                    raise InvalidInput("organisation_kind", f"{name} is already a {found.kind}")
-                return found.id
-            o = Organisation(name=name, kind=kind)
-            s.add(o)
-            s.flush()
-            self._audit(s, "organisation-add", "organisation", o.id, None, {"name": name})
-            return o.id
+            return self._organisation(s, name, kind)
+
+    def _organisation(self, s: Session, name: str, kind: str) -> int:
+        found = s.execute(select(Organisation).where(Organisation.name == name)).scalar()
+        if found:
+            if found.kind != kind:
+                raise InvalidInput("organisation_kind", f"{name} is already a {found.kind}")
+            return found.id
+        o = Organisation(name=name, kind=kind)
+        s.add(o)
+        s.flush()
+        self._audit(s, "organisation-add", "organisation", o.id, None, {"name": name})
+        return o.id
 
     def organisations(self) -> list[dict]:
         with self.store.read() as s:
@@ -134,8 +141,13 @@ class AdminOps(Guarded):
         organisation_id: int | None = None,
         phone: str | None = None,
         email: str | None = None,
+        *,
+        organisation: tuple[str, str] | None = None,
     ) -> StaffView:
-        """Create a facilitator or manager account (manager or CLI)."""
+        """Create a facilitator or manager account (manager or CLI).
+
+        ``organisation`` = ``(name, kind)`` names it instead of ``organisation_id``, added if new
+        in the same transaction as the account: a refused account adds no organisation."""
         username = (username or "").strip().lower()
         if not USERNAME.match(username):
             raise InvalidInput(
@@ -148,11 +160,15 @@ class AdminOps(Guarded):
         check_password(password)
         phone = text("phone", phone, PHONE_MAX, required=False)
         email = text("email", email, 120, required=False)
+        if organisation is not None:
+            org_fields = _organisation_fields(*organisation)
         hashed = hash_secret(password)
         with self.store.write() as s:
             self._require(s, *ALL_SEEING, doing="add a staff account")
             if s.execute(select(Account.id).where(Account.username == username)).first():
                 raise InvalidInput("username", f"{username!r} is already taken")
+            if organisation is not None:
+                organisation_id = self._organisation(s, *org_fields)
             if organisation_id is not None and s.get(Organisation, organisation_id) is None:
                 raise InvalidInput("organisation_id", f"organisation {organisation_id} not found")
             a = Account(

@@ -57,7 +57,8 @@ Facilitator app:
 Managers (and CLI):
     add_umkm(name, owner_name, regency, categories, size='mikro', owner_phone=None,
              address=None, nib=None) -> (UmkmView, pin)          M
-    add_staff(username, name, role, password, organisation_id=None, phone=None, email=None)
+    add_staff(username, name, role, password, organisation_id=None, phone=None, email=None,
+              organisation=None)  (organisation=(name, kind): added if new, same transaction)
     add_organisation(name, kind) -> id, organisations() (F M), staff(role=None),
     set_staff_active(account_id, active), staff_id_for_username(username)       M
     assign(umkm_id, facilitator_id) -> AssignmentView                           M
