@@ -9,15 +9,40 @@ It *meets the standard* when it counts and its stored result has ``passed`` true
 
 A UMKM meets the standard *now* when, for at least one checklist, its latest counted assessment of
 that checklist meets the standard. The screens, the Excel export and the analysts' DataFrames all
-call these functions. Pure functions: no I/O.
+call these functions.
+
+A UMKM is *stuck* when it does not meet the standard and an action is overdue or nobody has
+visited it for more than :data:`STUCK_VISIT_DAYS` days (or ever): :func:`not_visited` and
+:func:`is_stuck`, the one rule the screens, the export and the database queries use. Pure
+functions: no I/O.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 EARLIEST = datetime.min.replace(tzinfo=UTC)
+STUCK_VISIT_DAYS = 60
+"""More days than this since the last visit (or no visit at all) and a UMKM "has no visit"."""
+
+
+def not_visited(days_since_visit: int | None) -> bool:
+    """No visit for more than :data:`STUCK_VISIT_DAYS` days, or never."""
+    return days_since_visit is None or days_since_visit > STUCK_VISIT_DAYS
+
+
+def visited_since(today: date) -> date:
+    """The earliest last-visit date that still counts as visited (for database queries):
+    ``last_visit >= visited_since(today)`` is the negation of :func:`not_visited`."""
+    return today - timedelta(days=STUCK_VISIT_DAYS)
+
+
+def is_stuck(meets_standard: bool, overdue_actions: int, days_since_visit: int | None) -> bool:
+    """Not meeting the standard and either an action is overdue or :func:`not_visited`."""
+    if meets_standard:
+        return False
+    return overdue_actions > 0 or not_visited(days_since_visit)
 
 
 def counts(status: str | None, verifies_id: int | None) -> bool:

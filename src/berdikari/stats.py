@@ -12,7 +12,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-STUCK_VISIT_DAYS = 60
+from berdikari import standard
+
 DIMENSIONS = ("regency", "category", "organisation", "facilitator", "month")
 READINESS_BANDS = ((0, 24), (25, 49), (50, 74), (75, 99), (100, 100))
 NONE = "—"
@@ -45,11 +46,8 @@ def has_permit(r) -> bool:
 
 
 def is_stuck(r) -> bool:
-    """Not meeting the standard and either an action is overdue or no visit for 60 days."""
-    if r.meets_standard:
-        return False
-    no_visit = r.days_since_visit is None or r.days_since_visit > STUCK_VISIT_DAYS
-    return r.overdue_actions > 0 or no_visit
+    """:func:`berdikari.standard.is_stuck` of one standing row."""
+    return standard.is_stuck(r.meets_standard, r.overdue_actions, r.days_since_visit)
 
 
 def headline(rows: Sequence) -> dict[str, int]:
@@ -107,20 +105,36 @@ def by(rows: Sequence, dimension: str) -> list[dict]:
     return [{"key": k} | headline(g) for k, g in sorted(groups.items())]
 
 
-def level_distribution(rows: Sequence) -> dict[str, int]:
-    c = Counter(r.level or NONE for r in rows)
+SOURCES = ("verified", "self")
+"""Whose figures a distribution counts: the facilitator's verification or the owner's latest
+self-assessment (the standing carries both, labelled)."""
+
+
+def _source(r, what: str, source: str | None):
+    if source is None:
+        return getattr(r, what)
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}; one of {', '.join(SOURCES)}")
+    return getattr(r, f"{source}_{what}")
+
+
+def level_distribution(rows: Sequence, source: str | None = None) -> dict[str, int]:
+    """UMKM per IRTP level: ``source`` "verified" or "self" (None: verified, else self)."""
+    c = Counter(_source(r, "level", source) or NONE for r in rows)
     return {k: c.get(k, 0) for k in ("I", "II", "III", "IV", NONE)}
 
 
-def readiness_distribution(rows: Sequence) -> dict[str, int]:
+def readiness_distribution(rows: Sequence, source: str | None = None) -> dict[str, int]:
+    """UMKM per readiness band: ``source`` as in :func:`level_distribution`."""
     out = {f"{lo}–{hi}%" if lo != hi else f"{lo}%": 0 for lo, hi in READINESS_BANDS}
     out[NONE] = 0
     for r in rows:
-        if r.readiness is None:
+        value = _source(r, "readiness", source)
+        if value is None:
             out[NONE] += 1
             continue
         for lo, hi in READINESS_BANDS:
-            if lo <= r.readiness <= hi:
+            if lo <= value <= hi:
                 out[f"{lo}–{hi}%" if lo != hi else f"{lo}%"] += 1
                 break
     return out
@@ -143,11 +157,7 @@ def workload(rows: Sequence) -> list[dict]:
                 "caseload": len(g),
                 "overdue_actions": sum(r.overdue_actions for r in g),
                 "submissions_waiting": sum(r.submissions_waiting for r in g),
-                "not_visited": sum(
-                    1
-                    for r in g
-                    if r.days_since_visit is None or r.days_since_visit > STUCK_VISIT_DAYS
-                ),
+                "not_visited": sum(1 for r in g if standard.not_visited(r.days_since_visit)),
                 "meets_standard": sum(1 for r in g if r.meets_standard),
                 "stuck": sum(1 for r in g if is_stuck(r)),
             }

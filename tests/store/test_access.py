@@ -135,7 +135,6 @@ OPS = {
         lambda s, w, _: s.add_region("Kalimantan Selatan", "Banjarmasin", "kota", "BJM"),
         {MG},
     ),
-    "programme_overview": (None, lambda s, w, _: s.programme_overview(), {MG}),
     "standing (a list: everyone, scoped)": (None, lambda s, w, _: s.standing(), set(ROLES)),
     "my_umkm (a list: everyone, scoped)": (None, lambda s, w, _: s.my_umkm(), set(ROLES)),
     "add_evidence": (

@@ -203,10 +203,21 @@ class FacilitatorApp:
     def _case_card(self, c) -> w.VBox:
         lang = self.lang
         facts = []
-        if c.level:
-            facts.append(t("Level {level}", lang, level=c.level))
-        if c.readiness is not None:
-            facts.append(t("Readiness: {pct}%", lang, pct=c.readiness))
+        # the one standing: the verified figures, and the owner's newer self-assessment beside
+        # them, each labelled
+
+        def figures(level, readiness) -> str:
+            parts = [t("Level {level}", lang, level=level)] if level else []
+            if readiness is not None:
+                parts.append(t("Readiness: {pct}%", lang, pct=readiness))
+            return ", ".join(parts)
+
+        verified = figures(c.verified_level, c.verified_readiness)
+        if c.verified and verified:
+            facts.append(t("Verified: {facts}", lang, facts=verified))
+        own = figures(c.self_level, c.self_readiness)
+        if c.self_newer and own:
+            facts.append(t("Self-assessed, not verified yet: {facts}", lang, facts=own))
         if not facts:
             facts.append(t("No assessment yet", lang))
         attention = []

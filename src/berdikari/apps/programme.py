@@ -18,7 +18,7 @@ from html import escape
 
 import ipywidgets as w
 
-from berdikari import reports, stats
+from berdikari import reports, standard, stats
 from berdikari.apps import charts, staff
 from berdikari.apps import widgets as ui
 from berdikari.apps.facilitator import close_tree
@@ -102,7 +102,7 @@ def workload_html(lines: list[dict], lang: str) -> str:
         ("caseload", t("UMKM", lang)),
         ("overdue_actions", t("Overdue actions", lang)),
         ("submissions_waiting", t("Waiting for verification", lang)),
-        ("not_visited", t("No visit for 60 days", lang)),
+        ("not_visited", t("No visit for {n} days", lang, n=standard.STUCK_VISIT_DAYS)),
         ("meets_standard", t("Meet the standard now", lang)),
         ("stuck", t("Stuck", lang)),
     ]
@@ -140,7 +140,8 @@ def stuck_html(rows: list, lang: str) -> str:
             "facilitator": r.facilitator or "—",
             "overdue": r.overdue_actions,
             "days": "—" if r.days_since_visit is None else r.days_since_visit,
-            "readiness": "—" if r.readiness is None else f"{r.readiness}%",
+            "readiness": "—" if r.verified_readiness is None else f"{r.verified_readiness}%",
+            "self": "—" if r.self_readiness is None else f"{r.self_readiness}%",
         }
         for r in rows
     ]
@@ -151,7 +152,8 @@ def stuck_html(rows: list, lang: str) -> str:
         ("facilitator", t("Facilitator", lang)),
         ("overdue", t("Overdue actions", lang)),
         ("days", t("Days since the last visit", lang)),
-        ("readiness", t("Readiness", lang)),
+        ("readiness", t("Readiness, verified by the facilitator", lang)),
+        ("self", t("Readiness, latest self-assessment", lang)),
     ]
     return charts.table(cols, lines, "bdk-table bdk-stuck")
 
@@ -361,15 +363,19 @@ class ProgrammeApp:
             ui.html(by_table_html(stats.by(rows, s.dimension), s.dimension, lang), "bdk-by-widget"),
             ui.html(
                 f"<h3>{escape(t('Who is stuck', lang))}</h3>"
-                f'<p class="bdk-help">{escape(t("Not meeting the standard, with an overdue action or no visit for 60 days. Most overdue first.", lang))}</p>'
+                f'<p class="bdk-help">{escape(t("Not meeting the standard, with an overdue action or no visit for {n} days. Most overdue first.", lang, n=standard.STUCK_VISIT_DAYS))}</p>'
                 + stuck_html(stats.stuck(rows, STUCK_SHOWN), lang),
                 "bdk-stuck-widget",
             ),
             ui.html(
-                f"<h3>{escape(t('IRTP level', lang))}</h3>"
-                + charts.bars(stats.level_distribution(rows), "bdk-levels")
-                + f"<h3>{escape(t('Readiness', lang))}</h3>"
-                + charts.bars(stats.readiness_distribution(rows), "bdk-readiness"),
+                f"<h3>{escape(t('IRTP level, verified by the facilitator', lang))}</h3>"
+                + charts.bars(stats.level_distribution(rows, "verified"), "bdk-levels")
+                + f"<h3>{escape(t('IRTP level, latest self-assessment', lang))}</h3>"
+                + charts.bars(stats.level_distribution(rows, "self"), "bdk-levels-self")
+                + f"<h3>{escape(t('Readiness, verified by the facilitator', lang))}</h3>"
+                + charts.bars(stats.readiness_distribution(rows, "verified"), "bdk-readiness")
+                + f"<h3>{escape(t('Readiness, latest self-assessment', lang))}</h3>"
+                + charts.bars(stats.readiness_distribution(rows, "self"), "bdk-readiness-self"),
                 "bdk-distributions",
             ),
             ui.html(

@@ -1,4 +1,4 @@
-"""Casework: the UMKM profile, visits, action items, milestones, caseloads and the overview.
+"""Casework: the UMKM profile, visits, action items, milestones and caseloads.
 
 Part of the service layer (see :mod:`berdikari.store.service` for the rights of each role). Every
 write adds an audit-log row in the same transaction.
@@ -6,7 +6,6 @@ write adds an audit-log row in the same transaction.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -20,7 +19,6 @@ from berdikari.store.errors import AccessDenied, InvalidInput
 from berdikari.store.evidence import check_evidence, insert_evidence
 from berdikari.store.models import (
     ActionItem,
-    Assessment,
     Assignment,
     Milestone,
     Product,
@@ -39,8 +37,6 @@ from berdikari.store.reference import (
 from berdikari.store.validate import SUMMARY_MAX, TITLE_MAX, a_date, an_id, one_of, text
 from berdikari.store.views import (
     ActionView,
-    CaseView,
-    LatestResult,
     MilestoneView,
     UmkmView,
     VisitView,
@@ -332,133 +328,10 @@ class CaseworkOps(Guarded):
             )
             return milestone_view(x)
 
-    # --- caseload and overview ----------------------------------------------------------------
-    def my_umkm(self) -> list[CaseView]:
+    # --- caseload ---------------------------------------------------------------------------
+    def my_umkm(self) -> list:
         """The caseload: an owner's own UMKM, a facilitator's assigned ones, everything for a
-        manager. Each line carries the latest result, open/overdue actions, days since the last
-        visit and the submissions waiting for verification."""
-        now = today()
-        with self.store.read() as s:
-            ids = self._visible_umkm_ids(s)
-            rows = s.execute(select(Umkm).where(Umkm.id.in_(ids)).order_by(Umkm.code)).scalars()
-            umkms = list(rows)
-            idset = [u.id for u in umkms]
-            regions = {r.id: r.name for r in s.execute(select(Region)).scalars()}
-            assigned = {
-                a.umkm_id: a
-                for a in s.execute(
-                    select(Assignment).where(
-                        Assignment.active.is_(True), Assignment.umkm_id.in_(idset)
-                    )
-                ).scalars()
-            }
-            assessments = s.execute(
-                select(Assessment)
-                .where(Assessment.umkm_id.in_(idset))
-                .order_by(Assessment.created_at, Assessment.id)
-            ).scalars()
-            latest: dict[int, dict[str, LatestResult]] = {}
-            last_any: dict[int, LatestResult] = {}
-            waiting: Counter = Counter()
-            for a in assessments:
-                if a.status == "submitted":
-                    waiting[a.umkm_id] += 1
-                if a.status == "draft":
-                    continue
-                r = a.result or {}
-                lr = LatestResult(
-                    a.id,
-                    a.checklist_id,
-                    a.checklist_version,
-                    a.status,
-                    a.verified_at or a.submitted_at or a.updated_at,
-                    r.get("readiness"),
-                    r.get("level"),
-                    r.get("complete"),
-                )
-                latest.setdefault(a.umkm_id, {})[a.checklist_id] = lr
-                last_any[a.umkm_id] = lr
-            open_: Counter = Counter()
-            overdue: Counter = Counter()
-            for act in s.execute(
-                select(ActionItem).where(
-                    ActionItem.umkm_id.in_(idset), ActionItem.status.in_(("open", "in-progress"))
-                )
-            ).scalars():
-                open_[act.umkm_id] += 1
-                if act.due_date and act.due_date < now:
-                    overdue[act.umkm_id] += 1
-            last_visit: dict[int, date] = {}
-            for v in s.execute(select(Visit).where(Visit.umkm_id.in_(idset))).scalars():
-                if v.umkm_id not in last_visit or v.visited_on > last_visit[v.umkm_id]:
-                    last_visit[v.umkm_id] = v.visited_on
-            kinds: dict[int, list[str]] = {}
-            for x in s.execute(
-                select(Milestone)
-                .where(Milestone.umkm_id.in_(idset))
-                .order_by(Milestone.achieved_on)
-            ).scalars():
-                kinds.setdefault(x.umkm_id, []).append(x.kind)
-            out = []
-            for u in umkms:
-                a = assigned.get(u.id)
-                mine = latest.get(u.id, {})
-                irtp = next((r for r in mine.values() if r.level), None)
-                lv = last_visit.get(u.id)
-                out.append(
-                    CaseView(
-                        id=u.id,
-                        code=u.code,
-                        name=u.name,
-                        owner_name=u.owner_name,
-                        regency=regions[u.region_id],
-                        categories=tuple(u.categories),
-                        facilitator=a.facilitator.name if a else None,
-                        facilitator_id=a.facilitator_id if a else None,
-                        level=irtp.level if irtp else None,
-                        readiness=last_any[u.id].readiness if u.id in last_any else None,
-                        latest=mine,
-                        open_actions=open_[u.id],
-                        overdue_actions=overdue[u.id],
-                        last_visit=lv,
-                        days_since_visit=(now - lv).days if lv else None,
-                        submissions_waiting=waiting[u.id],
-                        milestones=tuple(dict.fromkeys(kinds.get(u.id, []))),
-                    )
-                )
-            return out
-
-    def programme_overview(self) -> dict:
-        """Figures for the whole programme (managers): counts by regency, category, level,
-        milestone, facilitator caseload, actions and assessment status."""
-        with self.store.read() as s:
-            self._require(s, *ALL_SEEING, doing="programme overview")
-        cases = self.my_umkm()
-        now = today()
-        with self.store.read() as s:
-            statuses = Counter(s.execute(select(Assessment.status)).scalars())
-            actions = Counter(s.execute(select(ActionItem.status)).scalars())
-            milestones = Counter(s.execute(select(Milestone.kind)).scalars())
-            overdue = sum(c.overdue_actions for c in cases)
-        caseload = Counter(c.facilitator for c in cases if c.facilitator)
-        return {
-            "date": now.isoformat(),
-            "umkm": len(cases),
-            "unassigned": sum(1 for c in cases if c.facilitator is None),
-            "by_regency": dict(sorted(Counter(c.regency for c in cases).items())),
-            "by_category": dict(
-                sorted(Counter(cat for c in cases for cat in c.categories).items())
-            ),
-            "by_level": dict(sorted(Counter(c.level or "-" for c in cases).items())),
-            "caseload": dict(sorted(caseload.items())),
-            "milestones": {k: milestones.get(k, 0) for k in MILESTONE_KINDS},
-            "umkm_with_milestone": {
-                k: sum(1 for c in cases if k in c.milestones) for k in MILESTONE_KINDS
-            },
-            "actions": {k: actions.get(k, 0) for k in ACTION_STATUSES} | {"overdue": overdue},
-            "assessments": {k: statuses.get(k, 0) for k in ("draft", "submitted", "verified")},
-            "submissions_waiting": sum(c.submissions_waiting for c in cases),
-            "not_visited_60_days": sum(
-                1 for c in cases if c.days_since_visit is None or c.days_since_visit > 60
-            ),
-        }
+        manager, as :class:`berdikari.store.standing.StandingView` rows (the one standing:
+        verified and latest self-assessed figures, open/overdue actions, days since the last
+        visit, the submissions waiting for verification)."""
+        return self.standing()

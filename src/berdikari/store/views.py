@@ -6,7 +6,7 @@ typed (escaping is the display's job). This module builds views from rows and ch
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from berdikari.store import models as m
@@ -166,43 +166,6 @@ class AssignmentView:
     started_at: datetime
     ended_at: datetime | None
     assigned_by: str
-
-
-@dataclass(frozen=True)
-class LatestResult:
-    assessment_id: int
-    checklist_id: str
-    checklist_version: str
-    status: str
-    date: datetime
-    readiness: int | None
-    level: str | None
-    complete: bool | None
-
-
-@dataclass(frozen=True)
-class CaseView:
-    """One line of a facilitator's (or manager's) caseload."""
-
-    id: int
-    code: str
-    name: str
-    owner_name: str
-    regency: str
-    categories: tuple[str, ...]
-    facilitator: str | None
-    facilitator_id: int | None
-    level: str | None
-    """IRTP level of the latest submitted or verified CPPB-IRT assessment."""
-    readiness: int | None
-    """Readiness (%) of the latest submitted or verified assessment of any checklist."""
-    latest: dict[str, LatestResult] = field(default_factory=dict)
-    open_actions: int = 0
-    overdue_actions: int = 0
-    last_visit: date | None = None
-    days_since_visit: int | None = None
-    submissions_waiting: int = 0
-    milestones: tuple[str, ...] = ()
 
 
 def product_view(p: m.Product) -> ProductView:
