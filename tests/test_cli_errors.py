@@ -126,3 +126,19 @@ def test_a_backup_that_cannot_be_written_leaves_no_partial_file(tmp_path):
     _clean(r)
     assert "Is a directory" in r.output
     assert not list(tmp_path.rglob("*.partial"))
+
+
+def test_no_checklists_where_the_setting_points_is_said(monkeypatch, tmp_path):
+    monkeypatch.setenv("BERDIKARI_CHECKLISTS_DIR", str(tmp_path / "none"))
+    for args in (["checklists", "list"], ["score", "x", str(tmp_path / "a.json")]):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 1 and isinstance(r.exception, SystemExit), r.output
+        assert f"{tmp_path / 'none'}: no checklist files (*.yaml) found" in r.output
+
+
+def test_a_site_folder_that_cannot_be_written_is_a_message(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    r = runner.invoke(app, ["site", "build", "--out", str(blocker / "site")])
+    _clean(r)
+    assert "cannot write the site" in r.output

@@ -66,10 +66,14 @@ def checklists_validate(
 
 def _load_all_or_fail() -> dict[str, cl.Checklist]:
     try:
-        return cl.load_all()
+        found = cl.load_all()
     except cl.ChecklistError as exc:
         _fail(str(exc), 1)
         raise  # unreachable
+    if not found:
+        where = cl.settings().checklists_dir
+        _fail(f"{where}: no checklist files (*.yaml) found (BERDIKARI_CHECKLISTS_DIR)", 1)
+    return found
 
 
 @checklists_app.command("list")
@@ -412,6 +416,9 @@ def site_build_cmd(
             path = site.build(out or site.settings().root / "build" / "site")
     except site.SiteBuildError as exc:
         _fail(str(exc), 1)
+        return
+    except OSError as exc:
+        _fail(f"{exc.filename or out}: cannot write the site ({exc.strerror or exc})", 2)
         return
     typer.echo(str(path))
 
