@@ -38,9 +38,9 @@ class _Page(web.RequestHandler):
 
 
 class OwnerIn(_Page):
-    def post(self) -> None:
+    async def post(self) -> None:
         try:
-            who = ws.sign_in_owner(
+            who = await ws.sign_in_owner(
                 self,
                 self.get_body_argument("code", ""),
                 self.get_body_argument("pin", ""),
@@ -54,9 +54,9 @@ class OwnerIn(_Page):
 
 
 class StaffIn(_Page):
-    def post(self) -> None:
+    async def post(self) -> None:
         try:
-            who = ws.sign_in_staff(
+            who = await ws.sign_in_staff(
                 self, self.get_body_argument("username", ""), self.get_body_argument("password", "")
             )
         except ws.AuthError as exc:

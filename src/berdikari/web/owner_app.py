@@ -352,7 +352,7 @@ class SignInHandler(OwnerHandler):
         remember = self.get_body_argument("remember", "") == "1"
         lang = self.lang
         try:
-            identity = _sessions().sign_in_owner(self, code, pin, remember)
+            identity = await _sessions().sign_in_owner(self, code, pin, remember)
         except AuthError as exc:
             why = {
                 "locked": t("Too many wrong tries. Wait a few minutes and try again.", lang),

@@ -32,6 +32,7 @@ username exists.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import timedelta
 
@@ -134,8 +135,18 @@ def _refused(key: str, retry_after: float) -> AuthError:
     )
 
 
-def _attempt(handler, kind: str, account: str, check):
-    """Ask the limiter, then ``check(lockout, ignore_lock)`` (the store's sign-in); count it."""
+async def _off_loop(fn, *args, **kwargs):
+    """Run a blocking store call (a hash check, a commit) in the loop's worker threads."""
+    return await asyncio.get_running_loop().run_in_executor(None, lambda: fn(*args, **kwargs))
+
+
+async def _attempt(handler, kind: str, account: str, check):
+    """Ask the limiter, then ``check(lockout, ignore_lock)`` (the store's sign-in); count it.
+
+    The check (Argon2, on purpose slow: ~0.1 s of CPU) runs in a worker thread, so a hall of
+    owners signing in at once does not stall every other page; the limiter stays on the event
+    loop's thread, so its counters need no lock.
+    """
     client = limit_key(client_address(handler))
     account = account[:ACCOUNT_KEY_MAX]  # no code or username is longer; memory stays bounded
     lim = limiter(kind)
@@ -144,7 +155,8 @@ def _attempt(handler, kind: str, account: str, check):
         raise _refused(refusal.key, refusal.retry_after)
     lockout = web_lockout(store_for(handler).lockout)
     try:
-        identity = check(lockout, lim.trusted(client, account))
+        trusted = lim.trusted(client, account)
+        identity = await _off_loop(check, lockout, trusted)
     except AuthError as exc:
         if exc.key not in ("bad-credentials", "locked"):
             raise
@@ -162,7 +174,7 @@ def _attempt(handler, kind: str, account: str, check):
     return identity
 
 
-def sign_in_owner(handler, code: str, pin: str, remember: bool) -> Identity:
+async def sign_in_owner(handler, code: str, pin: str, remember: bool) -> Identity:
     """Sign an owner in with the UMKM code and PIN; set the cookie; return the identity.
 
     Raises :class:`AuthError` (``bad-format``, ``bad-credentials``, ``locked``, ``throttled``).
@@ -171,7 +183,7 @@ def sign_in_owner(handler, code: str, pin: str, remember: bool) -> Identity:
     if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
         raise AuthError("bad-format", f"a PIN is exactly {PIN_LENGTH} digits (0-9)")
     store = store_for(handler)
-    identity = _attempt(
+    identity = await _attempt(
         handler,
         "owner",
         code,
@@ -179,17 +191,17 @@ def sign_in_owner(handler, code: str, pin: str, remember: bool) -> Identity:
             store, code, pin, lockout=lockout, ignore_lock=trusted
         ),
     )
-    token = store_sessions.create_session(store, identity, remember=remember)
+    token = await _off_loop(store_sessions.create_session, store, identity, remember=remember)
     max_age = int(store_sessions.OWNER_REMEMBERED.total_seconds()) if remember else None
     _set(handler, OWNER_COOKIE, token, max_age)
     return identity
 
 
-def sign_in_staff(handler, username: str, password: str) -> Identity:
+async def sign_in_staff(handler, username: str, password: str) -> Identity:
     """Sign a facilitator or manager in; set the cookie; return the identity (same errors)."""
     username = (username or "").strip().lower()
     store = store_for(handler)
-    identity = _attempt(
+    identity = await _attempt(
         handler,
         "staff",
         username,
@@ -197,7 +209,7 @@ def sign_in_staff(handler, username: str, password: str) -> Identity:
             store, username, password or "", lockout=lockout, ignore_lock=trusted
         ),
     )
-    token = store_sessions.create_session(store, identity)
+    token = await _off_loop(store_sessions.create_session, store, identity)
     _set(handler, STAFF_COOKIE, token, None)
     return identity
 

@@ -250,7 +250,7 @@ class SignInHandler(StaffPage):
             page_html(self, self.base, lang, next_path=next_path, identity=identity, notice=notice)
         )
 
-    def post(self) -> None:
+    async def post(self) -> None:
         self.check_xsrf_cookie()  # whatever the app settings say: only our own form may post
         lang = page_lang(self)
         next_path = safe_next(self.base, self.get_body_argument("next", None))
@@ -261,7 +261,7 @@ class SignInHandler(StaffPage):
         from berdikari.store.errors import AuthError
 
         try:
-            identity = _sessions().sign_in_staff(self, username, password)
+            identity = await _sessions().sign_in_staff(self, username, password)
         except AuthError as exc:
             status = 429 if exc.key == "throttled" else 400
             return self._refused(lang, next_path, username, exc.key, status)
