@@ -164,6 +164,12 @@ def test_one_client_gets_a_bounded_number_of_new_kernels_a_minute():
     assert refused.value.kind == "starts"
     km.clock.now += 61
     assert asyncio.run(km.reserve("10.0.0.1", None))
+    # addresses seen long ago are forgotten (a spray from many addresses cannot grow memory)
+    km._starts.update(
+        {f"10.1.{i // 256}.{i % 256}": type(km._starts["10.0.0.1"])([0.0]) for i in range(5000)}
+    )
+    km.release(asyncio.run(km.reserve("10.0.0.2", None)))
+    assert len(km._starts) < 10
 
 
 # --- culling -----------------------------------------------------------------------------------
@@ -186,6 +192,8 @@ def test_culling_rules_never_connected_disconnected_idle_and_memory():
     asleep.last_human = now - 601
     fat = held(km, "fat", connected=True)
     fat.rss_mb = 600
+    held(km, "crashed", connected=True)
+    km._kernels["crashed"] = type("Kernel", (), {"execution_state": "dead"})()
     reasons = {kid: km.cull_reason(kid, now) for kid in km.uses}
     assert reasons["fresh"] is None
     assert reasons["never"].startswith("never connected")
@@ -194,6 +202,7 @@ def test_culling_rules_never_connected_disconnected_idle_and_memory():
     assert reasons["reading"] is None
     assert reasons["asleep"].startswith("idle")  # websocket open, nobody touching it
     assert reasons["fat"].startswith("memory")
+    assert reasons["crashed"].startswith("dead")
 
 
 def test_under_pressure_the_longest_away_go_first_and_a_brief_drop_is_kept():

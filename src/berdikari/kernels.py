@@ -226,6 +226,18 @@ class CappedKernelManager(AsyncMappingKernelManager):
     ) -> Reservation:
         """Make room for one page of ``client`` / ``account`` or raise (429 share, 503 busy)."""
         now = self.clock()
+        if len(self._starts) > 4096:  # forget addresses with no start in the last minute
+            self._starts = {
+                c: st for c, st in self._starts.items() if st.times and now - st.times[-1] < 60
+            }
+        if client is not None and self.starts_per_client_minute > 0:
+            starts = self._starts.setdefault(client, _Starts())
+            starts.times = [t for t in starts.times if now - t < 60]
+            if len(starts.times) + self._pending_for("client", client) >= (
+                self.starts_per_client_minute
+            ):
+                self.log.warning("client %s got %s kernels this minute", client, len(starts.times))
+                raise ShareExceeded("starts", self.starts_per_client_minute)
         for attr, value, limit in (
             ("client", client, self.kernels_per_client),
             ("account", account, self.kernels_per_account),
@@ -240,14 +252,6 @@ class CappedKernelManager(AsyncMappingKernelManager):
                     self.log.warning("%s %s holds %s kernels: visit refused", attr, value, limit)
                     raise ShareExceeded(attr, limit)
                 await self.end_kernel(own[0], f"replaced: {attr} share")
-        if client is not None and self.starts_per_client_minute > 0:
-            starts = self._starts.setdefault(client, _Starts())
-            starts.times = [t for t in starts.times if now - t < 60]
-            if len(starts.times) + self._pending_for("client", client) >= (
-                self.starts_per_client_minute
-            ):
-                self.log.warning("client %s got %s kernels this minute", client, len(starts.times))
-                raise ShareExceeded("starts", self.starts_per_client_minute)
         if self._needs_room(notebook):
             victims = self.pressure_candidates(now)
             if victims:
@@ -350,6 +354,9 @@ class CappedKernelManager(AsyncMappingKernelManager):
         use = self.uses.get(kernel_id)
         if use is None:
             return None
+        kernel = self._kernels.get(kernel_id)
+        if getattr(kernel, "execution_state", None) == "dead":
+            return "dead: the kernel process stopped"
         if use.rss_mb > self.memory_ceiling_mb > 0:
             return f"memory: {use.rss_mb:.0f} MB over the {self.memory_ceiling_mb} MB ceiling"
         since = use.away_since()
