@@ -176,3 +176,24 @@ def test_a_paper_checklist_that_fails_at_verification_leaves_no_submitted_copy(w
     assert f"Daftar periksa kertas tersimpan ({len(c.items)} jawaban)." in all_html(app.root)
     done = Service(store, system_identity()).assessments(d["u3"].id)
     assert [a.status for a in done] == ["verified", "verified"]
+
+
+def test_a_verification_that_fails_says_nothing_was_saved(world, monkeypatch):
+    store, d = world
+    app = _app(store)
+    app.go("umkm", umkm_id=d["u1"].id)
+    click(app.root, f"bdk-verify-{d['submitted']}")
+    real = AssessmentOps._verify
+
+    def refuse(*_a, **_k):
+        raise OperationalError("INSERT INTO answer", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(AssessmentOps, "_verify", refuse)
+    click(app.root, "bdk-verify-save")
+    assert NOTHING_SAVED in app.body.children[-1].value and app.state.view == "verify"
+    svc = Service(store, system_identity())
+    assert [a.status for a in svc.assessments(d["u1"].id)] == ["submitted"]
+    monkeypatch.setattr(AssessmentOps, "_verify", real)
+    click(app.root, "bdk-verify-save")
+    assert app.state.view == "umkm"
+    assert [a.status for a in svc.assessments(d["u1"].id)] == ["verified", "verified"]

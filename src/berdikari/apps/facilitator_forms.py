@@ -165,8 +165,8 @@ def verify_form(app) -> list:
             return
         try:
             app.svc().verify_assessment(a.id, corrections, overall.value or None)
-        except Exception as exc:  # noqa: BLE001  the form stays as it is
-            status.value = _error(error_text(exc, lang))
+        except Exception as exc:  # noqa: BLE001  one transaction: nothing written, form stays
+            status.value = _not_saved(exc, lang)
             return
         app.state.message = t(
             "Verified with {n} correction(s). The owner's answers are kept as they were.",
