@@ -284,7 +284,7 @@ def serve_cmd(
             "--starts-per-client-minute",
             envvar="BERDIKARI_STARTS_PER_CLIENT_MINUTE",
             min=1,
-            help="New kernels one client address gets a minute (default 20)",
+            help="New kernels one client address gets a minute (default 30)",
         ),
     ] = None,
     idle_seconds: Annotated[
@@ -431,6 +431,8 @@ user_app = typer.Typer(no_args_is_help=True, help="Staff accounts (facilitators,
 app.add_typer(user_app, name="user")
 umkm_app = typer.Typer(no_args_is_help=True, help="Enrol UMKM in the programme.")
 app.add_typer(umkm_app, name="umkm")
+standing_app = typer.Typer(no_args_is_help=True, help="The kept standing of every UMKM.")
+app.add_typer(standing_app, name="standing")
 
 StoreUrl = Annotated[
     str | None,
@@ -690,6 +692,21 @@ def restore_cmd(
     finally:
         store.close()
     typer.echo(f"{sum(counts.values())} rows in {len(counts)} tables restored from {file}")
+
+
+@standing_app.command("rebuild")
+def standing_rebuild_cmd(database_url: StoreUrl = None) -> None:
+    """Recompute every UMKM's standing from its assessments, visits, actions and milestones
+    (after a restore of an older backup, or a change made outside the service)."""
+    from berdikari.store import standing
+
+    store, _svc = _admin(database_url)
+    try:
+        with _database_errors(store.url, "the database"):
+            n = _store_call(standing.rebuild, store)
+    finally:
+        store.close()
+    typer.echo(f"standing rebuilt for {n} UMKM")
 
 
 @app.command("demo")

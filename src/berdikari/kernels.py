@@ -165,7 +165,7 @@ class CappedKernelManager(AsyncMappingKernelManager):
     memory_ceiling_mb = Int(DEFAULT_CEILING_MB, config=True, help="Most memory one kernel holds")
     kernels_per_client = Int(8, config=True, help="Most kernels one client address holds")
     kernels_per_account = Int(3, config=True, help="Most kernels one staff account holds")
-    starts_per_client_minute = Int(20, config=True, help="New kernels one client gets a minute")
+    starts_per_client_minute = Int(30, config=True, help="New kernels one client gets a minute")
     idle_seconds = Int(900, config=True, help="End a kernel with no human activity after this")
     disconnect_grace_seconds = Int(600, config=True, help="Keep a disconnected kernel this long")
     pressure_grace_seconds = Int(60, config=True, help="Under pressure, keep one this long")

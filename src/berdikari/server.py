@@ -71,7 +71,7 @@ class ServeOptions:
     """The ceiling of one kernel (RLIMIT_AS in the kernel, and the server's memory check)."""
     kernels_per_client: int = 8
     kernels_per_account: int = 3
-    starts_per_client_minute: int = 20
+    starts_per_client_minute: int = 30
     # A page never connected loses its kernel within cull_idle + cull_interval (+ a second or
     # two to stop it) < 60 s; a page that went away keeps it disconnect_grace (a weak link);
     # a page nobody touches keeps it idle_seconds.
