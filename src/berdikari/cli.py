@@ -229,6 +229,7 @@ def serve_cmd(
         typer.Option(
             "--max-kernels",
             envvar="BERDIKARI_MAX_KERNELS",
+            min=1,
             help="Most app kernels alive at once (default: from memory, see --kernel-mb)",
         ),
     ] = None,
