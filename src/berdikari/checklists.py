@@ -51,13 +51,51 @@ class Text(_Strict):
         return self.en if lang == "en" else self.id
 
 
+REGULATION_STATES = ("in-force", "amended", "revoked")
+"""Where a regulation stands: in force as issued, in force with amendments, or revoked."""
+
+STALE_AFTER_DAYS = 365
+"""A checklist (or a regulation's status) not checked for longer than this gets a warning."""
+
+
+class RegulationStatus(_Strict):
+    """Whether a regulation is still law, what changed it, and when and where that was checked."""
+
+    state: Literal["in-force", "amended", "revoked"]
+    by: list[str] = Field(default_factory=list)
+    """The regulations that amended or revoked it, by number and year
+    (e.g. "Peraturan BPOM No. 16 Tahun 2024")."""
+    checked: date
+    """When the status was last checked."""
+    source: str = Field(min_length=1)
+    """Where the status was read: the address of the page."""
+
+    @model_validator(mode="after")
+    def _by_when_changed(self) -> RegulationStatus:
+        if self.state != "in-force" and not self.by:
+            raise ValueError(
+                f"status {self.state!r} needs 'by': the regulation(s) that {self.state} it"
+            )
+        if self.state == "in-force" and self.by:
+            raise ValueError("status 'in-force' with 'by': use state 'amended' instead")
+        return self
+
+
 class Regulation(_Strict):
     key: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     number: str = Field(min_length=1)
     year: int = Field(ge=1945, le=2100)
     title: Text
+    status: RegulationStatus
+    """In force, amended by …, or revoked by …; and when and where that was checked."""
     uncertain: str | None = None
     """Set when a fact taken from this regulation could not be confirmed; shown to readers."""
+    provenance: str | None = None
+    """For maintainers only (never shown on owners' pages): where the facts were read."""
+
+    @property
+    def revoked(self) -> bool:
+        return self.status.state == "revoked"
 
     @field_validator("number")
     @classmethod
@@ -114,6 +152,8 @@ class Item(_Strict):
     form_no: int | None = None
     """The item's number on the official paper form, where there is one."""
     uncertain: str | None = None
+    provenance: str | None = None
+    """For maintainers only (never shown on owners' pages): where the item's facts were read."""
     not_applicable: NotApplicable | None = None
     """Set only where the standard allows the item to be not applicable; otherwise N/A is refused."""
 
@@ -172,6 +212,18 @@ class Scoring(_Strict):
     """irtp-level only: the levels that qualify for SPP-IRT."""
     explanation: Text
     uncertain: str | None = None
+    programme_choice: Text | None = None
+    """What in this checklist is the programme's own choice rather than the regulation's (e.g.
+    how aspects are grouped into stages, or who set the grades); shown apart from the law."""
+
+    @model_validator(mode="after")
+    def _programme_says_so(self) -> Scoring:
+        if self.graded_by == "programme" and self.programme_choice is None:
+            raise ValueError(
+                "programme_choice: required when graded_by is 'programme' (say in plain words "
+                "what the programme chose, so readers can tell it from the regulation)"
+            )
+        return self
 
 
 class Checklist(_Strict):
@@ -212,6 +264,13 @@ class Checklist(_Strict):
                         f"{where}.cites.regulation: {item.cites.regulation!r} is not one of this "
                         f"checklist's regulations ({', '.join(keys)})"
                     )
+                problems.extend(self._revoked_problem(f"{where}.cites.regulation", item.cites))
+                if item.not_applicable is not None:
+                    problems.extend(
+                        self._revoked_problem(
+                            f"{where}.not_applicable.cites.regulation", item.not_applicable.cites
+                        )
+                    )
                 na = item.not_applicable
                 if na is not None and na.cites.regulation not in keys:
                     problems.append(
@@ -234,6 +293,16 @@ class Checklist(_Strict):
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+    def _revoked_problem(self, where: str, cites: Citation) -> list[str]:
+        """An item may not rest on a revoked regulation: it must cite the one that replaced it."""
+        reg = next((r for r in self.regulations if r.key == cites.regulation), None)
+        if reg is None or not reg.revoked:
+            return []
+        return [
+            f"{where}: {cites.regulation!r} is revoked (by {', '.join(reg.status.by)}); "
+            "cite the regulation in force instead"
+        ]
 
     def _na_group_problems(self) -> list[str]:
         """Every item of an N/A group names the same ``otherwise``, and it names a group here."""
@@ -590,6 +659,45 @@ def validate_dir(directory: Path | None = None, guides_dir: Path | None = None) 
                 )
             loaded[item.id] = f
     return problems
+
+
+def stale_warnings(directory: Path | None = None, today: date | None = None) -> list[Problem]:
+    """Checklists, and regulations' statuses, not checked for over :data:`STALE_AFTER_DAYS`.
+
+    These are warnings, not errors: the data may still be right, but nobody has looked.
+    Files that do not load are left to :func:`validate_dir`.
+    """
+    today = today or date.today()
+    out: list[Problem] = []
+    for f in checklist_files(directory):
+        try:
+            c = load_file(f)
+        except ChecklistError:
+            continue
+        age = (today - c.checked).days
+        if age > STALE_AFTER_DAYS:
+            out.append(
+                Problem(
+                    f,
+                    1,
+                    None,
+                    f"checked: last checked {c.checked.isoformat()} ({age} days ago); check it "
+                    f"against the regulations and update 'checked'",
+                )
+            )
+        for reg in c.regulations:
+            age = (today - reg.status.checked).days
+            if age > STALE_AFTER_DAYS:
+                out.append(
+                    Problem(
+                        f,
+                        1,
+                        None,
+                        f"regulations.{reg.key}.status.checked: last checked "
+                        f"{reg.status.checked.isoformat()} ({age} days ago)",
+                    )
+                )
+    return out
 
 
 def _item_line(path: Path, item_id: str) -> int:

@@ -68,6 +68,16 @@ def _reg_name(reg: cl.Regulation, lang: str) -> str:
     return t("{number} of {year}", lang, number=_e(_bare_number(reg)), year=reg.year)
 
 
+def _status(reg: cl.Regulation, lang: str) -> str:
+    """Where a regulation stands, in words: in force, amended by …, revoked by …."""
+    by = ", ".join(_e(b) for b in reg.status.by)
+    if reg.status.state == "revoked":
+        return t("revoked by {by}", lang, by=by)
+    if reg.status.state == "amended":
+        return t("in force, amended by {by}", lang, by=by)
+    return t("in force", lang)
+
+
 def _date(d, lang: str) -> str:
     return format_date(d, format="long", locale=lang)
 
@@ -203,13 +213,21 @@ def render_checklist(
     ]
     if c.scoring.rule == "irtp-level":
         out += _level_table(c, lang)
-    if c.scoring.graded_by == "programme":
-        out += [t("The grades of the items are the programme's guidance, not the law's.", lang), ""]
+    choice = c.scoring.programme_choice
+    if choice is not None:  # the programme's own choices, kept apart from what the law says
+        out += [
+            '!!! info "' + t("The programme's choice, not the regulation's", lang) + '"',
+            "",
+            "    " + _e(choice.get(lang)) + _en(choice.en, lang),
+            "",
+        ]
     out += _uncertain(c.scoring.uncertain, lang)
     out += [f"## {t('Regulations cited', lang)} {{ #peraturan }}", ""]
     for reg in c.regulations:
         link = _rel(f"{regs_page}#{regulation_anchor(reg)}", page)
-        out.append(f"- [{_reg_name(reg, lang)}]({link}): {_e(reg.title.get(lang))}")
+        out.append(
+            f"- [{_reg_name(reg, lang)}]({link}): {_e(reg.title.get(lang))} ({_status(reg, lang)})"
+        )
     out.append("")
     for reg in c.regulations:
         if reg.uncertain:
@@ -371,6 +389,20 @@ def render_regulations(checklists: dict[str, cl.Checklist], lang: str = "id") ->
             f"## {_reg_name(reg, lang)} {{ #{anchor} }}",
             "",
             _e(reg.title.get(lang)) + _en(reg.title.en, lang),
+            "",
+            f'<p class="bdk-meta bdk-reg-status bdk-reg-{reg.status.state}">'
+            f"{t('Status', lang)}: <strong>{_status(reg, lang)}</strong> · "
+            + t(
+                "checked on {date}",
+                lang,
+                date=_date(reg.status.checked, lang),
+            )
+            + (
+                f' · <a href="{_e(reg.status.source)}">{t("where it was read", lang)}</a>'
+                if reg.status.source.startswith("https://")
+                else ""
+            )
+            + "</p>",
             "",
         ]
         for note in notes[anchor]:
