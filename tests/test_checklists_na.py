@@ -27,6 +27,7 @@ MARKING = """        not_applicable:
 # not_applicable.cites in checklists/*.yaml for the regulation and where it was read).
 ALLOWED = {
     "cppob-irtp": {"CPPOB-IRTP-09.04", "CPPOB-IRTP-09.05"},
+    "bahan-dilarang-pangan": set(),  # every food producer: no N/A
     "bahan-dilarang": {f"DILARANG-01.{n:02d}" for n in range(1, 9)}
     | {f"DILARANG-02.{n:02d}" for n in range(1, 9)},
     "cpkb-golongan": {"CPKB-01.08", "CPKB-02.01", "CPKB-02.02"}

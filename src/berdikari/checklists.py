@@ -86,8 +86,9 @@ class Regulation(_Strict):
     number: str = Field(min_length=1)
     year: int = Field(ge=1945, le=2100)
     title: Text
-    status: RegulationStatus
-    """In force, amended by …, or revoked by …; and when and where that was checked."""
+    status: RegulationStatus | None = None
+    """In force, amended by …, or revoked by …; and when and where that was checked. Required in
+    the checklist files (:func:`load_file` refuses a file without it)."""
     uncertain: str | None = None
     """Set when a fact taken from this regulation could not be confirmed; shown to readers."""
     provenance: str | None = None
@@ -95,7 +96,7 @@ class Regulation(_Strict):
 
     @property
     def revoked(self) -> bool:
-        return self.status.state == "revoked"
+        return self.status is not None and self.status.state == "revoked"
 
     @field_validator("number")
     @classmethod
@@ -215,15 +216,6 @@ class Scoring(_Strict):
     programme_choice: Text | None = None
     """What in this checklist is the programme's own choice rather than the regulation's (e.g.
     how aspects are grouped into stages, or who set the grades); shown apart from the law."""
-
-    @model_validator(mode="after")
-    def _programme_says_so(self) -> Scoring:
-        if self.graded_by == "programme" and self.programme_choice is None:
-            raise ValueError(
-                "programme_choice: required when graded_by is 'programme' (say in plain words "
-                "what the programme chose, so readers can tell it from the regulation)"
-            )
-        return self
 
 
 class Checklist(_Strict):
@@ -573,11 +565,41 @@ def load_file(path: Path, guides_dir: Path | None = None) -> Checklist:
                     problems.append(
                         Problem(path, _line_of(raw, where), _item_id_at(raw, where), problem)
                     )
+    if checklist is not None:
+        problems.extend(_currency_problems(path, raw, checklist))
     if problems:
         problems.sort(key=lambda p: p.line)
         raise ChecklistError(problems)
     assert checklist is not None
     return checklist
+
+
+def _currency_problems(path: Path, raw: dict, c: Checklist) -> list[Problem]:
+    """What a checklist file must say so that it can be kept current: every regulation's status,
+    and, where the programme set the grades, what the programme chose."""
+    problems: list[Problem] = []
+    for r_i, reg in enumerate(c.regulations):
+        if reg.status is None:
+            problems.append(
+                Problem(
+                    path,
+                    _line_of(raw, ("regulations", r_i)),
+                    None,
+                    f"regulations.{r_i}.status: required (state in-force | amended | revoked, "
+                    "by, checked, source)",
+                )
+            )
+    if c.scoring.graded_by == "programme" and c.scoring.programme_choice is None:
+        problems.append(
+            Problem(
+                path,
+                _line_of(raw, ("scoring", "graded_by")),
+                None,
+                "scoring.programme_choice: required when graded_by is 'programme' (say in plain "
+                "words what the programme chose, so readers can tell it from the regulation)",
+            )
+        )
+    return problems
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
@@ -686,6 +708,8 @@ def stale_warnings(directory: Path | None = None, today: date | None = None) -> 
                 )
             )
         for reg in c.regulations:
+            if reg.status is None:
+                continue
             age = (today - reg.status.checked).days
             if age > STALE_AFTER_DAYS:
                 out.append(

@@ -70,6 +70,8 @@ def _reg_name(reg: cl.Regulation, lang: str) -> str:
 
 def _status(reg: cl.Regulation, lang: str) -> str:
     """Where a regulation stands, in words: in force, amended by …, revoked by …."""
+    if reg.status is None:
+        return t("in force", lang)
     by = ", ".join(_e(b) for b in reg.status.by)
     if reg.status.state == "revoked":
         return t("revoked by {by}", lang, by=by)
@@ -390,21 +392,22 @@ def render_regulations(checklists: dict[str, cl.Checklist], lang: str = "id") ->
             "",
             _e(reg.title.get(lang)) + _en(reg.title.en, lang),
             "",
-            f'<p class="bdk-meta bdk-reg-status bdk-reg-{reg.status.state}">'
-            f"{t('Status', lang)}: <strong>{_status(reg, lang)}</strong> · "
-            + t(
-                "checked on {date}",
-                lang,
-                date=_date(reg.status.checked, lang),
-            )
-            + (
-                f' · <a href="{_e(reg.status.source)}">{t("where it was read", lang)}</a>'
-                if reg.status.source.startswith("https://")
+        ]
+        st = reg.status
+        if st is not None:
+            link = (
+                f' · <a href="{_e(st.source)}">{t("where it was read", lang)}</a>'
+                if st.source.startswith("https://")
                 else ""
             )
-            + "</p>",
-            "",
-        ]
+            out += [
+                f'<p class="bdk-meta bdk-reg-status bdk-reg-{st.state}">'
+                f"{t('Status', lang)}: <strong>{_status(reg, lang)}</strong> · "
+                + t("checked on {date}", lang, date=_date(st.checked, lang))
+                + link
+                + "</p>",
+                "",
+            ]
         for note in notes[anchor]:
             out += _uncertain(note, lang)
         by_checklist: dict[str, list[_Citing]] = defaultdict(list)
