@@ -9,6 +9,7 @@ Timestamps are stored as naive UTC and read back as timezone-aware UTC on both e
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
@@ -29,6 +30,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
+
+from berdikari import vocab
 
 # Stable constraint names, so migrations can refer to them on SQLite and PostgreSQL alike.
 NAMING = {
@@ -61,8 +64,9 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+def _in(column: str, values: Iterable[str]) -> str:
+    """A CHECK that ``column`` holds one of ``values`` (a vocabulary of :mod:`berdikari.vocab`)."""
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 class Base(DeclarativeBase):
@@ -75,7 +79,7 @@ class Region(Base):
     __tablename__ = "region"
     __table_args__ = (
         UniqueConstraint("province", "name", name="uq_region_province_name"),
-        CheckConstraint(_in("kind", ("kabupaten", "kota")), name="kind"),
+        CheckConstraint(_in("kind", vocab.RegionKind), name="kind"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(8), unique=True)
@@ -88,10 +92,7 @@ class Organisation(Base):
     __tablename__ = "organisation"
     __table_args__ = (
         CheckConstraint(
-            _in(
-                "kind",
-                ("bbpom", "pemerintah-daerah", "perguruan-tinggi", "swasta", "komunitas"),
-            ),
+            _in("kind", vocab.OrganisationKind),
             name="kind",
         ),
     )
@@ -104,7 +105,7 @@ class Account(Base):
     """A staff account: a facilitator (pendamping) or a programme manager."""
 
     __tablename__ = "account"
-    __table_args__ = (CheckConstraint(_in("role", ("facilitator", "manager")), name="role"),)
+    __table_args__ = (CheckConstraint(_in("role", vocab.STAFF_ROLES), name="role"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -125,7 +126,7 @@ class Umkm(Base):
     """A business in the programme. The owner signs in with ``code`` and a 6-digit PIN."""
 
     __tablename__ = "umkm"
-    __table_args__ = (CheckConstraint(_in("size", ("mikro", "kecil")), name="size"),)
+    __table_args__ = (CheckConstraint(_in("size", vocab.Size), name="size"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(12), unique=True)
     name: Mapped[str] = mapped_column(String(160))
@@ -150,9 +151,7 @@ class Product(Base):
     __tablename__ = "product"
     __table_args__ = (
         CheckConstraint(
-            _in(
-                "category", ("pangan-olahan", "obat-tradisional", "kosmetik", "suplemen-kesehatan")
-            ),
+            _in("category", vocab.ProductCategory),
             name="category",
         ),
     )
@@ -198,8 +197,8 @@ class Assessment(Base):
 
     __tablename__ = "assessment"
     __table_args__ = (
-        CheckConstraint(_in("status", ("draft", "submitted", "verified")), name="status"),
-        CheckConstraint(_in("filled_by", ("owner", "facilitator")), name="filled_by"),
+        CheckConstraint(_in("status", vocab.AssessmentStatus), name="status"),
+        CheckConstraint(_in("filled_by", vocab.PARTIES), name="filled_by"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
@@ -228,7 +227,7 @@ class Answer(Base):
     __tablename__ = "answer"
     __table_args__ = (
         UniqueConstraint("assessment_id", "item_id", name="uq_answer_assessment_item"),
-        CheckConstraint(_in("value", ("yes", "no", "partial", "unknown", "na")), name="value"),
+        CheckConstraint(_in("value", vocab.Answer), name="value"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"))
@@ -243,9 +242,7 @@ class Answer(Base):
 
 class Visit(Base):
     __tablename__ = "visit"
-    __table_args__ = (
-        CheckConstraint(_in("kind", ("site", "phone", "online", "training")), name="kind"),
-    )
+    __table_args__ = (CheckConstraint(_in("kind", vocab.VisitKind), name="kind"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
     facilitator_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
@@ -264,8 +261,8 @@ class ActionItem(Base):
 
     __tablename__ = "action_item"
     __table_args__ = (
-        CheckConstraint(_in("status", ("open", "in-progress", "done", "dropped")), name="status"),
-        CheckConstraint(_in("responsible", ("owner", "facilitator")), name="responsible"),
+        CheckConstraint(_in("status", vocab.ActionStatus), name="status"),
+        CheckConstraint(_in("responsible", vocab.PARTIES), name="responsible"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
@@ -287,10 +284,7 @@ class Milestone(Base):
     __tablename__ = "milestone"
     __table_args__ = (
         CheckConstraint(
-            _in(
-                "kind",
-                ("nib", "pkp-training", "p-irt", "bpom-md", "bpom-tr", "bpom-na", "halal", "award"),
-            ),
+            _in("kind", vocab.MilestoneKind),
             name="kind",
         ),
     )
@@ -312,9 +306,7 @@ class Evidence(Base):
     """
 
     __tablename__ = "evidence"
-    __table_args__ = (
-        CheckConstraint(_in("mime", ("image/jpeg", "image/png", "application/pdf")), name="mime"),
-    )
+    __table_args__ = (CheckConstraint(_in("mime", vocab.EvidenceType), name="mime"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"), index=True)
@@ -352,7 +344,7 @@ class WebSession(Base):
 
     __tablename__ = "web_session"
     __table_args__ = (
-        CheckConstraint(_in("kind", ("owner", "staff")), name="kind"),
+        CheckConstraint(_in("kind", vocab.SessionKind), name="kind"),
         CheckConstraint(
             "(kind = 'owner' AND umkm_id IS NOT NULL AND account_id IS NULL)"
             " OR (kind = 'staff' AND account_id IS NOT NULL AND umkm_id IS NULL)",

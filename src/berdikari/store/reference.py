@@ -7,6 +7,8 @@ only; it never touches the database.
 
 from __future__ import annotations
 
+from berdikari import vocab
+
 KALTENG = "Kalimantan Tengah"
 
 # (code, name, kind). Codes are the short prefixes of UMKM codes (e.g. PKY-0007).
@@ -27,29 +29,15 @@ KALTENG_REGENCIES: tuple[tuple[str, str, str], ...] = (
     ("PKY", "Palangka Raya", "kota"),
 )
 
-REGION_KINDS = ("kabupaten", "kota")
-SIZES = ("mikro", "kecil")
-ORGANISATION_KINDS = ("bbpom", "pemerintah-daerah", "perguruan-tinggi", "swasta", "komunitas")
-ORGANISATION_KIND_LABELS = {
-    "bbpom": "BBPOM",
-    "pemerintah-daerah": "Pemerintah daerah",
-    "perguruan-tinggi": "Perguruan tinggi",
-    "swasta": "Swasta",
-    "komunitas": "Komunitas",
-}
-STAFF_ROLES = ("facilitator", "manager")
-ASSESSMENT_STATUSES = ("draft", "submitted", "verified")
-ACTION_STATUSES = ("open", "in-progress", "done", "dropped")
-ACTION_RESPONSIBLE = ("owner", "facilitator")
-VISIT_KINDS = ("site", "phone", "online", "training")
-MILESTONE_KINDS = (
-    "nib",  # Nomor Induk Berusaha from OSS
-    "pkp-training",  # Penyuluhan Keamanan Pangan certificate
-    "p-irt",  # SPP-IRT number
-    "bpom-md",
-    "bpom-tr",
-    "bpom-na",
-    "halal",
-    "award",
-)
-PERMIT_MILESTONES = ("p-irt", "bpom-md", "bpom-tr", "bpom-na")
+# The stored words each column may hold, as plain strings: declared once, with their labels, in
+# berdikari.vocab (the database CHECK constraints are built from the same classes).
+REGION_KINDS = vocab.RegionKind.values()
+SIZES = vocab.Size.values()
+ORGANISATION_KINDS = vocab.OrganisationKind.values()
+STAFF_ROLES = tuple(str(r) for r in vocab.STAFF_ROLES)
+ASSESSMENT_STATUSES = vocab.AssessmentStatus.values()
+ACTION_STATUSES = vocab.ActionStatus.values()
+ACTION_RESPONSIBLE = tuple(str(r) for r in vocab.PARTIES)
+VISIT_KINDS = vocab.VisitKind.values()
+MILESTONE_KINDS = vocab.MilestoneKind.values()
+PERMIT_MILESTONES = tuple(str(k) for k in vocab.PERMIT_MILESTONES)
