@@ -211,7 +211,7 @@ def test_a_writer_killed_at_random_moments_leaves_each_visit_complete_or_absent(
     env = {
         **os.environ,
         "BERDIKARI_DATA_DIR": str(tmp_path / "writer-data"),
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
     }
     fac = world.fac_a
     seen = 0
