@@ -164,7 +164,67 @@ class AssessmentOps(Guarded):
             s.add(a)
             s.flush()
             self._audit(s, "assessment-start", "assessment", a.id, umkm_id, {"ref": c.ref})
+            self._carry_over(s, a, c)
         return a
+
+    def _carry_over(self, s: Session, a: Assessment, c: cl.Checklist) -> None:
+        """A new draft on a new checklist version starts with the answers that still hold.
+
+        The source is the same filler's latest assessment of this checklist on an older version;
+        an answer carries over when its item ID is unchanged (``checklists/_mapping.yaml`` lists
+        the IDs whose meaning changed). The old assessment is left as it was."""
+        from berdikari import versions
+
+        old = (
+            s.execute(
+                select(Assessment)
+                .where(
+                    Assessment.umkm_id == a.umkm_id,
+                    Assessment.checklist_id == c.id,
+                    Assessment.checklist_version != c.version,
+                    Assessment.filled_by == a.filled_by,
+                )
+                .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+            )
+            .scalars()
+            .first()
+        )
+        if old is None:
+            return
+        rows = self._answers(s, old)
+        kept = versions.carried_answers(
+            c.id,
+            old.checklist_version,
+            c.version,
+            {k: (r.value, r.note) for k, r in rows.items()},
+            {i.id for i in c.items},
+        )
+        for item_id in sorted(kept):
+            r = rows[item_id]
+            s.add(
+                Answer(
+                    assessment_id=a.id,
+                    item_id=item_id,
+                    value=r.value,
+                    note=r.note,
+                    set_by_role=r.set_by_role,
+                    set_by_id=r.set_by_id,
+                    set_by_name=r.set_by_name,
+                    set_at=r.set_at,
+                )
+            )
+        d = versions.diff(c.id, old.checklist_version, c.version)
+        detail = {
+            "from_assessment": old.id,
+            "from": f"{c.id}@{old.checklist_version}",
+            "to": c.ref,
+            "carried": sorted(kept),
+            "not_carried": sorted(set(rows) - set(kept)),
+            "changed": sorted(d.changed),
+            "added": sorted(d.added),
+        }
+        self._audit(s, "assessment-carry-over", "assessment", a.id, a.umkm_id, detail)
+        self._rescore(s, a, c)
 
     def _check_answer(self, c: cl.Checklist, item_id: object, value: object, note: object):
         if not isinstance(item_id, str) or item_id not in {i.id for i in c.items}:
