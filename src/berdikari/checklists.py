@@ -21,16 +21,23 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from berdikari import vocab
 from berdikari.config import settings
 
-CRITICALITIES = ("minor", "mayor", "serius", "kritis")
+# The vocabularies a checklist file uses, declared in berdikari.vocab (with their labels); the
+# fields below keep plain strings, checked against Literal types built from them.
+CRITICALITIES = vocab.Criticality.values()
 """Grades of a finding, least serious first (CPPB-IRT inspection form)."""
 
 CRITICALITY_RANK = {c: i for i, c in enumerate(CRITICALITIES)}
 
-PRODUCT_CATEGORIES = ("pangan-olahan", "obat-tradisional", "kosmetik", "suplemen-kesehatan")
-PERMIT_ROUTES = ("spp-irt", "bpom-md", "halal", "bpom-tr", "bpom-na", "bpom-sd")
-SCORING_RULES = ("irtp-level", "readiness", "never")
+PRODUCT_CATEGORIES = vocab.ProductCategory.values()
+PERMIT_ROUTES = vocab.PermitRoute.values()
+SCORING_RULES = vocab.ScoringRule.values()
+CriticalityName = vocab.Criticality.literal()
+CategoryName = vocab.ProductCategory.literal()
+RouteName = vocab.PermitRoute.literal()
+RuleName = vocab.ScoringRule.literal()
 
 ITEM_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-\d{2}\.\d{2}$")
 CHECKLIST_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -146,7 +153,7 @@ class Item(_Strict):
     id: str
     requirement: Text
     question: Text
-    criticality: Literal["minor", "mayor", "serius", "kritis"] | None = None
+    criticality: CriticalityName | None = None
     cites: Citation
     evidence: Text
     guide: str
@@ -197,16 +204,12 @@ class Section(_Strict):
 
 
 class Applicability(_Strict):
-    categories: list[
-        Literal["pangan-olahan", "obat-tradisional", "kosmetik", "suplemen-kesehatan"]
-    ] = Field(min_length=1)
-    routes: list[Literal["spp-irt", "bpom-md", "halal", "bpom-tr", "bpom-na", "bpom-sd"]] = Field(
-        min_length=1
-    )
+    categories: list[CategoryName] = Field(min_length=1)
+    routes: list[RouteName] = Field(min_length=1)
 
 
 class Scoring(_Strict):
-    rule: Literal["irtp-level", "readiness", "never"]
+    rule: RuleName
     graded_by: Literal["regulation", "programme"] = "programme"
     """Whether item criticalities come from the regulation or are the programme's own guidance."""
     eligible_levels: list[Literal["I", "II", "III", "IV"]] | None = None

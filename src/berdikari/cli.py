@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from berdikari import checklists as cl
-from berdikari import scoring
+from berdikari import scoring, vocab
 
 app = typer.Typer(
     no_args_is_help=True, help="Berdikari: BPOM standards, self-assessment, mentoring."
@@ -552,7 +552,7 @@ def user_add_cmd(
     username: Annotated[
         str, typer.Argument(help="Sign-in name: lower-case letters, digits, . _ -")
     ],
-    role: Annotated[str, typer.Option("--role", help="facilitator or manager")],
+    role: Annotated[str, typer.Option("--role", help=vocab.listed(vocab.STAFF_ROLES))],
     name: Annotated[str, typer.Option("--name", help="Full name as shown in the apps")],
     organisation: Annotated[
         str | None, typer.Option("--organisation", help="Organisation name (created if new)")
@@ -561,7 +561,7 @@ def user_add_cmd(
         str,
         typer.Option(
             "--organisation-kind",
-            help="bbpom, pemerintah-daerah, perguruan-tinggi, swasta or komunitas",
+            help=vocab.OrganisationKind.listed(),
         ),
     ] = "bbpom",
     phone: Annotated[str | None, typer.Option("--phone")] = None,
@@ -575,7 +575,7 @@ def user_add_cmd(
     stdin; it is never echoed or logged."""
     import sys
 
-    _check_choice(role, ("facilitator", "manager"), "--role")
+    _check_choice(role, vocab.STAFF_ROLES, "--role")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -609,10 +609,10 @@ def umkm_add_cmd(
         list[str],
         typer.Option(
             "--category",
-            help="pangan-olahan, obat-tradisional, kosmetik or suplemen-kesehatan (repeatable)",
+            help=f"{vocab.ProductCategory.listed()} (repeatable)",
         ),
     ],
-    size: Annotated[str, typer.Option("--size", help="mikro or kecil")] = "mikro",
+    size: Annotated[str, typer.Option("--size", help=vocab.Size.listed())] = "mikro",
     phone: Annotated[str | None, typer.Option("--phone", help="Owner's phone")] = None,
     address: Annotated[str | None, typer.Option("--address")] = None,
     nib: Annotated[str | None, typer.Option("--nib", help="Nomor Induk Berusaha, if any")] = None,

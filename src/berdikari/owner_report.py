@@ -17,24 +17,19 @@ from datetime import date, datetime
 
 from babel.dates import format_date
 
-from berdikari import scoring
+from berdikari import scoring, vocab
 from berdikari.checklists import Checklist, guide_url
 from berdikari.i18n import t
-from berdikari.report_text import criticality_label
+from berdikari.report_text import GRAVEST_FIRST, criticality_label
 from berdikari.routes import Recommendation
 from berdikari.site_pages import checklist_page
 
 
 def answer_label(value: str | None, lang: str) -> str:
     """The answer as the owner chose it, in words."""
-    labels = {
-        "yes": t("Yes", lang),
-        "no": t("No", lang),
-        "partial": t("Partly", lang),
-        "unknown": t("Don't know", lang),
-        "na": t("Does not apply", lang),
-    }
-    return labels.get(value or "", t("Not answered", lang))
+    if value in vocab.Answer.values():
+        return vocab.Answer(value).label(lang)
+    return t("Not answered", lang)
 
 
 def numbers(checklist: Checklist) -> dict[str, int]:
@@ -188,10 +183,7 @@ def summary(
     never = result.rule == "never"
     grades = []
     if result.counts and not never:
-        grades = [
-            (criticality_label(k, lang), result.counts[k])
-            for k in ("kritis", "serius", "mayor", "minor")
-        ]
+        grades = [(criticality_label(k, lang), result.counts[k]) for k in GRAVEST_FIRST]
     return Summary(
         checklist=checklist,
         result=result,

@@ -5,15 +5,17 @@ Formats only; every number comes from :mod:`berdikari.scoring`.
 
 from __future__ import annotations
 
-from berdikari.checklists import Checklist
+from berdikari import vocab
+from berdikari.checklists import CRITICALITIES, Checklist
 from berdikari.i18n import t
 from berdikari.scoring import Result
 
-CRITICALITY_LABEL = {"minor": "Minor", "mayor": "Major", "serius": "Serious", "kritis": "Critical"}
+GRAVEST_FIRST = tuple(reversed(CRITICALITIES))
+"""The grades as reports list them: the most serious first."""
 
 
 def criticality_label(criticality: str | None, lang: str) -> str:
-    return t(CRITICALITY_LABEL[criticality], lang) if criticality else ""
+    return vocab.Criticality.label_of(criticality, lang) if criticality else ""
 
 
 def result_json(result: Result) -> dict:
@@ -84,7 +86,7 @@ def result_text(checklist: Checklist, result: Result, lang: str = "id") -> str:
         )
     if result.counts:
         lines += ["", t("Findings by grade", lang)]
-        for crit in ("kritis", "serius", "mayor", "minor"):
+        for crit in GRAVEST_FIRST:
             lines.append(f"  {criticality_label(crit, lang)}: {result.counts[crit]}")
     lines += ["", t("What to fix first", lang)]
     if not result.gaps:

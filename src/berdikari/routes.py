@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from berdikari import vocab
 from berdikari.checklists import GUIDE_LINK, PERMIT_ROUTES, PRODUCT_CATEGORIES, Checklist, Text
 from berdikari.checklists import load_all as load_checklists
 from berdikari.config import settings
@@ -84,7 +85,6 @@ JAMU_GENDONG = "jamu_gendong"
 
 class _RoutesFile(_Strict):
     checked: datetime.date
-    categories: dict[str, Text]
     contacts: dict[str, Text]
     contact_sources: dict[str, tuple[Source, ...]]
     routes: dict[str, _RouteEntry]
@@ -93,8 +93,6 @@ class _RoutesFile(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> _RoutesFile:
         problems = []
-        if tuple(self.categories) != PRODUCT_CATEGORIES:
-            problems.append(f"categories must be {list(PRODUCT_CATEGORIES)} (checklists.py)")
         missing = set(PERMIT_ROUTES) - set(self.routes)
         if missing:
             problems.append(f"routes a checklist can name are missing: {sorted(missing)}")
@@ -104,7 +102,7 @@ class _RoutesFile(_Strict):
         if set(self.contact_sources) != set(self.contacts):
             problems.append("every contact needs its contact_sources (and only contacts do)")
         for category, qs in self.questions.items():
-            if category not in self.categories:
+            if category not in PRODUCT_CATEGORIES:
                 problems.append(f"questions for unknown category {category!r}")
             ids = [q.id for q in qs]
             if len(set(ids)) != len(ids):
@@ -146,7 +144,10 @@ def load_routes_file(path: Path | None = None) -> _RoutesFile:
 
 _DATA = load_routes_file()
 
-CATEGORIES: dict[str, Text] = dict(_DATA.categories)
+CATEGORIES: dict[str, Text] = {
+    c.value: Text(id=c.label("id"), en=c.label("en")) for c in vocab.ProductCategory
+}
+"""The product categories an owner chooses from, in both languages (:mod:`berdikari.vocab`)."""
 
 ROUTES: dict[str, Route] = {
     rid: Route(

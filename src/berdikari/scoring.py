@@ -22,10 +22,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from berdikari import vocab
 from berdikari.checklists import CRITICALITIES, CRITICALITY_RANK, Checklist, Text
 
-Answer = Literal["yes", "no", "partial", "unknown", "na"]
-ANSWERS: tuple[str, ...] = ("yes", "no", "partial", "unknown", "na")
+Answer = vocab.Answer.literal()
+ANSWERS: tuple[str, ...] = vocab.Answer.values()
 NOT_MET = frozenset({"no", "partial", "unknown"})
 
 # --- the IRTP level table -------------------------------------------------------------------------
@@ -35,11 +36,12 @@ NOT_MET = frozenset({"no", "partial", "unknown"})
 # ``None`` means "any number". The Minor bound of level I (at most 1) is how two independent
 # implementations of BPOM's form read it; the printed table was not available to us (UNVERIFIED,
 # see checklists/cppob-irtp.yaml scoring.uncertain).
+_K = vocab.Criticality
 IRTP_LEVEL_TABLE: tuple[tuple[str, dict[str, int | None]], ...] = (
-    ("I", {"kritis": 0, "serius": 0, "mayor": 1, "minor": 1}),
-    ("II", {"kritis": 0, "serius": 0, "mayor": 3, "minor": None}),
-    ("III", {"kritis": 0, "serius": 4, "mayor": None, "minor": None}),
-    ("IV", {"kritis": None, "serius": None, "mayor": None, "minor": None}),
+    ("I", {_K.KRITIS: 0, _K.SERIUS: 0, _K.MAYOR: 1, _K.MINOR: 1}),
+    ("II", {_K.KRITIS: 0, _K.SERIUS: 0, _K.MAYOR: 3, _K.MINOR: None}),
+    ("III", {_K.KRITIS: 0, _K.SERIUS: 4, _K.MAYOR: None, _K.MINOR: None}),
+    ("IV", {_K.KRITIS: None, _K.SERIUS: None, _K.MAYOR: None, _K.MINOR: None}),
 )
 
 # How often the IRTP should inspect itself (internal audit), as the same form ties it to the level.

@@ -23,7 +23,7 @@ from markdown.extensions.toc import slugify
 
 from berdikari import checklists as cl
 from berdikari.i18n import t
-from berdikari.report_text import criticality_label
+from berdikari.report_text import GRAVEST_FIRST, criticality_label
 from berdikari.scoring import IRTP_AUDIT_FREQUENCY, IRTP_LEVEL_TABLE
 
 log = logging.getLogger("mkdocs.plugins.berdikari")
@@ -126,7 +126,7 @@ def _uncertain(note: str | None, lang: str, indent: str = "") -> list[str]:
 
 
 def _level_table(c: cl.Checklist, lang: str) -> list[str]:
-    grades = ("kritis", "serius", "mayor", "minor")
+    grades = GRAVEST_FIRST
     head = [t("Level", lang)] + [criticality_label(g, lang) for g in grades]
     head += [t("SPP-IRT", lang), t("Self-inspection", lang)]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]

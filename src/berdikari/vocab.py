@@ -59,8 +59,13 @@ class Vocabulary(StrEnum):
     @classmethod
     def listed(cls, last: str = "or") -> str:
         """The values as a phrase for help texts: ``a, b or c``."""
-        values = cls.values()
-        return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} {last} {values[-1]}"
+        return listed(cls.values(), last)
+
+
+def listed(values, last: str = "or") -> str:
+    """Stored values as a phrase for help texts and messages: ``a, b or c``."""
+    values = [str(v) for v in values]
+    return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} {last} {values[-1]}"
 
 
 # --- what a UMKM makes and which permit it needs -----------------------------------------------

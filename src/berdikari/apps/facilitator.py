@@ -20,26 +20,14 @@ from html import escape
 
 import ipywidgets as w
 
-from berdikari import reports
+from berdikari import reports, vocab
 from berdikari.apps import charts, mentoring, staff
 from berdikari.apps import widgets as ui
 from berdikari.apps.staff import StaffSession, error_text, signin_form
 from berdikari.checklists import load_all
 from berdikari.i18n import t
-from berdikari.store.reference import MILESTONE_KINDS
 
 log = logging.getLogger(__name__)
-
-MILESTONE_LABELS = {
-    "nib": "NIB",
-    "pkp-training": "PKP",
-    "p-irt": "P-IRT",
-    "bpom-md": "BPOM MD",
-    "bpom-tr": "BPOM TR",
-    "bpom-na": "BPOM NA",
-    "halal": "Halal",
-    "award": "Award",
-}
 
 
 @dataclass
@@ -331,7 +319,7 @@ class FacilitatorApp:
     def _milestones(self, u, milestones) -> w.VBox:
         lang = self.lang
         rows = "".join(
-            f"<li>{escape(m.achieved_on.isoformat())} <strong>{escape(MILESTONE_LABELS.get(m.kind, m.kind))}</strong>"
+            f"<li>{escape(m.achieved_on.isoformat())} <strong>{escape(vocab.MilestoneKind.label_of(m.kind, lang))}</strong>"
             + (f" {escape(m.number)}" if m.number else "")
             + (f" — {escape(m.note)}" if m.note else "")
             + "</li>"
@@ -343,7 +331,7 @@ class FacilitatorApp:
             "bdk-milestones",
         )
         kind = w.Dropdown(
-            options=[(MILESTONE_LABELS[k], k) for k in MILESTONE_KINDS], layout=ui.FULL
+            options=[(k.label(lang), k.value) for k in vocab.MilestoneKind], layout=ui.FULL
         )
         kind.add_class("bdk-ms-kind")
         on = w.DatePicker(value=date.today(), layout=ui.FULL)
@@ -487,10 +475,10 @@ class FacilitatorApp:
             info = ui.html(
                 f"<div><strong>{escape(a.title)}</strong>{item}</div>"
                 f"<div>{escape(t('due', lang))} {escape(due)} · "
-                f"{escape(status_label(a.status, lang))}{overdue}</div>"
+                f"{escape(vocab.ActionStatus.label_of(a.status, lang))}{overdue}</div>"
             )
             children = [info]
-            if a.status in ("open", "in-progress"):
+            if a.status in vocab.OPEN_ACTION_STATUSES:
                 children.append(
                     ui.button(
                         t("Mark done", lang),
@@ -586,15 +574,6 @@ class FacilitatorApp:
         from berdikari.apps.facilitator_forms import paper_form
 
         return paper_form(self)
-
-
-def status_label(status: str, lang: str) -> str:
-    return {
-        "open": t("Not started", lang),
-        "in-progress": t("In progress", lang),
-        "done": t("Done", lang),
-        "dropped": t("Dropped", lang),
-    }.get(status, status)
 
 
 def app(lang: str = "id") -> w.VBox:

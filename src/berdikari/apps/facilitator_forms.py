@@ -14,6 +14,7 @@ from html import escape
 
 import ipywidgets as w
 
+from berdikari import vocab
 from berdikari.apps import mentoring
 from berdikari.apps import widgets as ui
 from berdikari.apps.staff import error_text
@@ -22,7 +23,6 @@ from berdikari.i18n import t
 from berdikari.scoring import ANSWERS, refused_na
 from berdikari.store.errors import InvalidInput
 from berdikari.store.evidence import EVIDENCE_MAX_BYTES, sniff
-from berdikari.store.reference import VISIT_KINDS
 
 ACTION_ROWS = 3
 WIB = timezone(timedelta(hours=7), "WIB")  # Palangka Raya; lockout times are shown in WIB
@@ -239,8 +239,8 @@ def visit_form(app) -> list:
     on = w.DatePicker(value=date.today(), description=t("Date", lang), layout=ui.FULL)
     on.add_class("bdk-visit-date")
     kind = w.Dropdown(
-        options=[(visit_kind_label(k, lang), k) for k in VISIT_KINDS],
-        value="site",
+        options=[(k.label(lang), k.value) for k in vocab.VisitKind],
+        value=vocab.VisitKind.SITE.value,
         description=t("Kind", lang),
         layout=ui.FULL,
     )
@@ -252,7 +252,7 @@ def visit_form(app) -> list:
     )
     findings.add_class("bdk-visit-findings")
     upload = w.FileUpload(
-        accept=".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf",
+        accept=",".join((".jpg", ".jpeg", ".png", ".pdf", *vocab.EvidenceType.values())),
         multiple=True,
         description=t("Photos or documents", lang),
         layout=w.Layout(width="auto", max_width="100%"),
@@ -349,15 +349,6 @@ def visit_form(app) -> list:
         save,
         status,
     ]
-
-
-def visit_kind_label(kind: str, lang: str) -> str:
-    return {
-        "site": t("Site visit", lang),
-        "phone": t("Phone call", lang),
-        "online": t("Online meeting", lang),
-        "training": t("Training", lang),
-    }.get(kind, kind)
 
 
 # --- paper checklist ---------------------------------------------------------------------------------

@@ -13,20 +13,16 @@ from html import escape
 
 import ipywidgets as w
 
+from berdikari import vocab
 from berdikari.i18n import t
 
 FULL = w.Layout(width="100%", max_width="100%")
 
 
 def answer_label(value: str | None, lang: str) -> str:
-    labels = {
-        "yes": t("Yes", lang),
-        "no": t("No", lang),
-        "partial": t("Partly", lang),
-        "unknown": t("Don't know", lang),
-        "na": t("Does not apply", lang),
-    }
-    return labels.get(value, t("Not answered", lang)) if value else t("Not answered", lang)
+    if value in vocab.Answer.values():
+        return vocab.Answer(value).label(lang)
+    return t("Not answered", lang)
 
 
 def item_class(item_id: str) -> str:

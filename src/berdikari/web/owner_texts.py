@@ -6,6 +6,7 @@ sees each msgid here and checks its Indonesian translation. This module only hol
 
 from __future__ import annotations
 
+from berdikari import vocab
 from berdikari.i18n import t
 
 
@@ -52,11 +53,7 @@ def texts(lang: str) -> dict[str, str]:
         "start": t("Start", lang),
         "continue": t("Continue", lang),
         "open": t("Open", lang),
-        "yes": t("Yes", lang),
-        "no": t("No", lang),
-        "partial": t("Partly", lang),
-        "unknown": t("Don't know", lang),
-        "na": t("Does not apply", lang),
+        **{answer.value: answer.label(lang) for answer in vocab.Answer},
         "not_answered": t("Not answered", lang),
         "na_when": t("Choose this only if: {when}", lang),
         "not_started": t("Not started", lang),
