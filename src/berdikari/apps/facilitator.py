@@ -30,6 +30,9 @@ from berdikari.i18n import t
 log = logging.getLogger(__name__)
 
 
+PAGE_SIZE = 50
+
+
 @dataclass
 class FacilitatorState:
     """Everything the app shows, in one place."""
@@ -39,6 +42,8 @@ class FacilitatorState:
     umkm_id: int | None = None
     assessment_id: int | None = None
     sort: str = "urgency"
+    page: int = 0
+    """The page of the caseload list shown (:data:`PAGE_SIZE` UMKM a page)."""
     compare_a: int | None = None
     compare_b: int | None = None
     message: str = ""
@@ -174,7 +179,7 @@ class FacilitatorApp:
             layout=ui.FULL,
         )
         sort.add_class("bdk-sort")
-        sort.observe(lambda ch: self.go("list", sort=ch["new"]), names="value")
+        sort.observe(lambda ch: self.go("list", sort=ch["new"], page=0), names="value")
         out: list = [
             ui.html(
                 f"<h2>{escape(t('My UMKM', lang))} ({len(cases)})</h2>"
@@ -184,9 +189,34 @@ class FacilitatorApp:
         ]
         if not cases:
             out.append(ui.html(f"<p>{escape(t('No UMKM is assigned to you yet.', lang))}</p>"))
-        for c in cases:
+        # one page of cards at a time: a caseload of hundreds renders as fast as one of fifty
+        pages = max(1, -(-len(cases) // PAGE_SIZE))
+        page = min(max(self.state.page, 0), pages - 1)
+        for c in cases[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
             out.append(self._case_card(c))
+        if pages > 1:
+            controls = []
+            if page > 0:
+                controls.append(
+                    ui.button(
+                        t("Previous page", lang), lambda: self.go("list", page=page - 1), "bdk-prev"
+                    )
+                )
+            controls.append(
+                ui.html(
+                    f'<span class="bdk-page">'
+                    f"{escape(t('Page {n} of {m}', lang, n=page + 1, m=pages))}</span>"
+                )
+            )
+            if page < pages - 1:
+                controls.append(
+                    ui.button(
+                        t("Next page", lang), lambda: self.go("list", page=page + 1), "bdk-next"
+                    )
+                )
+            out.append(w.HBox(controls, layout=ui.FULL))
         return out
+
 
     def _case_card(self, c) -> w.VBox:
         lang = self.lang

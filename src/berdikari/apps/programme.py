@@ -5,9 +5,10 @@ product category / facilitator organisation / facilitator / month, level and rea
 distributions, facilitator workload and overdue actions, the gaps most common across the programme,
 who is stuck, assigning facilitators, and the export (Excel, CSV) with the filters applied.
 
-Figures come from :mod:`berdikari.stats` over :meth:`Service.standing` (the same functions the
-Excel summary uses). The identity stays in the kernel; every callback goes through the service
-layer, which re-checks it. Every text a user typed is escaped. Never touches the database.
+Figures come from :meth:`Service.programme_figures` (aggregate queries over the kept standing,
+equal to :mod:`berdikari.stats` over the rows, which the Excel summary uses). The identity stays
+in the kernel; every callback goes through the service layer, which re-checks it. Every text a
+user typed is escaped. Never touches the database.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from berdikari.apps.staff import StaffSession, error_text, signin_form
 from berdikari.checklists import guide_url, load_all
 from berdikari.i18n import t
 from berdikari.routes import CATEGORIES
+from berdikari.store.errors import NotFound
 
 ALL = "__all__"
 STUCK_SHOWN = 30
@@ -258,25 +260,22 @@ class ProgrammeApp:
 
     # --- the overview ------------------------------------------------------------------------------
     def standing(self, svc) -> list:
-        """Every UMKM's standing, read once and reused while the manager filters and switches
-        tables (5,000 UMKM take a few seconds); *Refresh* and an assignment read it again."""
+        """Every UMKM's standing rows (the kept standing, one query), read for an export;
+        the screen's figures come from :meth:`Service.programme_figures` instead."""
         if self._standing is None:
             self._standing = svc.standing()
-            self._read_at = datetime.now().strftime("%H:%M")
         return self._standing
 
     def refresh(self) -> None:
         self._standing = None
         self.render()
 
-    def _filters(self, everything: list) -> w.VBox:
+    def _filters(self, options: dict) -> w.VBox:
         lang, f = self.lang, self.state.filters
         any_ = t("All", lang)
-        regencies = sorted({r.regency for r in everything})
-        orgs = sorted({r.organisation or stats.NONE for r in everything})
-        facilitators = sorted(
-            {(r.facilitator, r.facilitator_id) for r in everything if r.facilitator_id}
-        )
+        regencies = options["regencies"]
+        orgs = options["organisations"]
+        facilitators = options["facilitators"]
 
         def dropdown(css, label, options, value):
             d = w.Dropdown(
@@ -335,9 +334,11 @@ class ProgrammeApp:
         svc = self.svc()
         # a manager-only call on every render: a disabled account or a changed role stops here
         self._staff = [x for x in svc.staff(role="facilitator") if x.active]
-        everything = self.standing(svc)
-        rows = stats.apply(everything, s.filters)
-        figures = stats.headline(rows)
+        # aggregated in the database: a filter or a table switch reads figures, not every UMKM
+        got = svc.programme_figures(s.filters, s.dimension, stuck=STUCK_SHOWN)
+        self._standing = None  # an export reads the rows it needs afresh
+        self._read_at = datetime.now().strftime("%H:%M")
+        figures = got["headline"]
         dim = w.ToggleButtons(
             options=[(dimension_label(d, lang), d) for d in stats.DIMENSIONS],
             value=s.dimension,
@@ -349,7 +350,7 @@ class ProgrammeApp:
         question = t("How many UMKM meet the standard now, where, and who is stuck?", lang)
         out: list = [
             ui.html(f"<h2>{escape(question)}</h2>"),
-            self._filters(everything),
+            self._filters(got["options"]),
             ui.html(headline_html(figures, lang), "bdk-headline"),
             ui.button(
                 t("Refresh figures (read at {time})", lang, time=self._read_at),
@@ -360,42 +361,42 @@ class ProgrammeApp:
                 f'<p class="bdk-help">{escape(t("Meets the standard: the latest assessment verified by the facilitator passed (CPPB-IRT: level I or II).", lang))}</p>'
             ),
             dim,
-            ui.html(by_table_html(stats.by(rows, s.dimension), s.dimension, lang), "bdk-by-widget"),
+            ui.html(by_table_html(got["by"], s.dimension, lang), "bdk-by-widget"),
             ui.html(
                 f"<h3>{escape(t('Who is stuck', lang))}</h3>"
                 f'<p class="bdk-help">{escape(t("Not meeting the standard, with an overdue action or no visit for {n} days. Most overdue first.", lang, n=standard.STUCK_VISIT_DAYS))}</p>'
-                + stuck_html(stats.stuck(rows, STUCK_SHOWN), lang),
+                + stuck_html(got["stuck"], lang),
                 "bdk-stuck-widget",
             ),
             ui.html(
                 f"<h3>{escape(t('IRTP level, verified by the facilitator', lang))}</h3>"
-                + charts.bars(stats.level_distribution(rows, "verified"), "bdk-levels")
+                + charts.bars(got["levels"]["verified"], "bdk-levels")
                 + f"<h3>{escape(t('IRTP level, latest self-assessment', lang))}</h3>"
-                + charts.bars(stats.level_distribution(rows, "self"), "bdk-levels-self")
+                + charts.bars(got["levels"]["self"], "bdk-levels-self")
                 + f"<h3>{escape(t('Readiness, verified by the facilitator', lang))}</h3>"
-                + charts.bars(stats.readiness_distribution(rows, "verified"), "bdk-readiness")
+                + charts.bars(got["readiness"]["verified"], "bdk-readiness")
                 + f"<h3>{escape(t('Readiness, latest self-assessment', lang))}</h3>"
-                + charts.bars(stats.readiness_distribution(rows, "self"), "bdk-readiness-self"),
+                + charts.bars(got["readiness"]["self"], "bdk-readiness-self"),
                 "bdk-distributions",
             ),
             ui.html(
                 f"<h3>{escape(t('Facilitator workload', lang))}</h3>"
-                + workload_html(stats.workload(rows), lang),
+                + workload_html(got["workload"], lang),
                 "bdk-workload-widget",
             ),
             ui.html(
                 f"<h3>{escape(t('Most common gaps', lang))}</h3>"
                 f'<p class="bdk-help">{escape(t("Where many UMKM fall short: improve that guide, or hold a training on it.", lang))}</p>'
-                + gaps_html(stats.common_gaps(rows), lang),
+                + gaps_html(got["gaps"], lang),
                 "bdk-gaps-widget",
             ),
-            self._assign(everything),
+            self._assign(),
             self._export_box(),
         ]
         return out
 
     # --- assign ------------------------------------------------------------------------------------
-    def _assign(self, everything: list) -> w.VBox:
+    def _assign(self) -> w.VBox:
         lang = self.lang
         staff = self._staff
         code = w.Text(placeholder=t("UMKM code, e.g. PKY-0001", lang), layout=ui.FULL)
@@ -406,11 +407,14 @@ class ProgrammeApp:
         )
         who.add_class("bdk-assign-facilitator")
         status = ui.html("")
-        ids = {r.code.upper(): r for r in everything}
 
         def _assign():
-            r = ids.get(code.value.strip().upper())
-            if r is None:
+            typed = code.value.strip().upper()
+            try:
+                umkm_id = self.svc().umkm_id_for_code(typed) if typed else None
+            except NotFound:
+                umkm_id = None
+            if umkm_id is None:
                 status.value = f'<p class="bdk-error">{escape(t("No UMKM with code {code}.", lang, code=code.value.strip()))}</p>'
                 return
             if who.value is None:
@@ -419,12 +423,12 @@ class ProgrammeApp:
                 )
                 return
             try:
-                a = self.svc().assign(r.umkm_id, who.value)
+                a = self.svc().assign(umkm_id, who.value)
             except Exception as exc:  # noqa: BLE001
                 status.value = f'<p class="bdk-error">{escape(error_text(exc, lang))}</p>'
                 return
             self.state.message = t(
-                "{code} is now with {name}.", lang, code=r.code, name=a.facilitator
+                "{code} is now with {name}.", lang, code=typed, name=a.facilitator
             )
             self.refresh()
 

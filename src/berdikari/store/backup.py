@@ -264,6 +264,8 @@ def restore(store: Store, lines, source: str | None = None) -> dict[str, int]:
                     ) from None
         if store.dialect == "postgresql":
             for table in Base.metadata.sorted_tables:
+                if "id" not in table.c:  # umkm_standing: keyed by umkm_id, no sequence
+                    continue
                 s.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "

@@ -263,6 +263,8 @@ class ActionItem(Base):
     __table_args__ = (
         CheckConstraint(_in("status", vocab.ActionStatus), name="status"),
         CheckConstraint(_in("responsible", vocab.PARTIES), name="responsible"),
+        # the overdue actions of the whole programme (the standing's one time-bound count)
+        Index("ix_action_item_status_due_date", "status", "due_date"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
@@ -365,3 +367,45 @@ class WebSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class UmkmStanding(Base):
+    """Where one UMKM stands, kept (:mod:`berdikari.store.standing`): written in the same
+    transaction as every write that changes it, rebuilt from the other tables by
+    ``berdikari standing rebuild``. Never the source of a fact: only a copy of what
+    :func:`berdikari.store.standing.compute` derives. What depends on today's date (overdue
+    actions, days since the last visit) is not kept: it is counted when read.
+    """
+
+    __tablename__ = "umkm_standing"
+    umkm_id: Mapped[int] = mapped_column(
+        ForeignKey("umkm.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    owner_name: Mapped[str] = mapped_column(String(120))
+    regency: Mapped[str] = mapped_column(String(80), index=True)
+    categories: Mapped[list] = mapped_column(JSON)
+    facilitator_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    facilitator: Mapped[str | None] = mapped_column(String(120))
+    organisation: Mapped[str | None] = mapped_column(String(200), index=True)
+    enrolled_on: Mapped[date] = mapped_column(Date)
+    assessed: Mapped[bool] = mapped_column(Boolean)
+    verified: Mapped[bool] = mapped_column(Boolean)
+    verified_level: Mapped[str | None] = mapped_column(String(4))
+    verified_readiness: Mapped[int | None] = mapped_column(Integer)
+    self_level: Mapped[str | None] = mapped_column(String(4))
+    self_readiness: Mapped[int | None] = mapped_column(Integer)
+    self_newer: Mapped[bool] = mapped_column(Boolean)
+    meets_standard: Mapped[bool] = mapped_column(Boolean, index=True)
+    standard_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    standard_checklists: Mapped[list] = mapped_column(JSON)
+    permits: Mapped[list] = mapped_column(JSON)
+    """``[kind, number, "YYYY-MM-DD"]`` of each permit milestone."""
+    permit_count: Mapped[int] = mapped_column(Integer)
+    milestones: Mapped[list] = mapped_column(JSON)
+    open_actions: Mapped[int] = mapped_column(Integer)
+    last_visit: Mapped[date | None] = mapped_column(Date, index=True)
+    submissions_waiting: Mapped[int] = mapped_column(Integer)
+    gaps: Mapped[list] = mapped_column(JSON)
+    current: Mapped[list] = mapped_column(JSON)
