@@ -1,22 +1,40 @@
-"""The access matrix: every role × every service operation, allowed and denied.
+"""The access matrix, generated from the ``@rights`` declarations: every public service method ×
+every role, allowed or refused exactly as the method declares.
 
 The target is UMKM 1 (``u1``), owned by ``owner1`` and assigned to facilitator A. Roles:
 ``owner`` (its owner), ``other-owner``, ``facilitator`` (A), ``other-facilitator`` (B),
-``manager``. A denied call raises AccessDenied and changes nothing.
+``manager`` and ``system`` (the CLI). ``CASES`` only builds each method's arguments and says what
+the call is about (one UMKM, no UMKM, or a list); whether a role may make the call comes from the
+declaration. A method without a case fails :func:`test_every_public_method_has_a_case`. A refused
+call raises AccessDenied and changes nothing; an allowed list holds exactly the UMKM the grant
+covers.
 """
 
 from __future__ import annotations
 
+import inspect
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
+from berdikari.store import access, service
+from berdikari.store.access import Guarded, Rights, RightsNotChecked, declared, rights
 from berdikari.store.errors import AccessDenied
 from berdikari.store.models import AuditLog
+from berdikari.store.service import Service
 
-ROLES = ("owner", "other-owner", "facilitator", "other-facilitator", "manager")
-OW, FA, MG = "owner", "facilitator", "manager"
+ROLES = ("owner", "other-owner", "facilitator", "other-facilitator", "manager", "system")
+ACTS_AS = {  # the role whose grant applies, and whether u1 is theirs (own / assigned to them)
+    "owner": ("owner", True),
+    "other-owner": ("owner", False),
+    "facilitator": ("facilitator", True),
+    "other-facilitator": ("facilitator", False),
+    "manager": ("manager", True),
+    "system": ("manager", True),
+}
+ITEMS = [f"UJI-{s:02d}.{n:02d}" for s in (1, 2, 3) for n in range(1, 9)]
 
 
 def _svc(w, role):
@@ -26,22 +44,24 @@ def _svc(w, role):
         "facilitator": w.fa,
         "other-facilitator": w.fb,
         "manager": w.manager,
+        "system": w.admin,
     }[role]
-
-
-def _all_answers(w):
-    return {
-        i: ("yes", None) for i in [f"UJI-{s:02d}.{n:02d}" for s in (1, 2, 3) for n in range(1, 9)]
-    }
 
 
 def _draft(w):
     return w.owner1.start_or_resume_assessment(w.u1.id, "uji-irtp").id
 
 
+def _facilitator_draft(w):
+    return w.fa.start_or_resume_assessment(w.u1.id, "uji-irtp").id
+
+
+def _answered(w):
+    return w.owner1.save_answers(_draft(w), {i: ("yes", None) for i in ITEMS}).id
+
+
 def _submitted(w):
-    a = _draft(w)
-    w.owner1.save_answers(a, _all_answers(w))
+    a = _answered(w)
     w.owner1.submit_assessment(a)
     return a
 
@@ -50,104 +70,211 @@ def _action(w):
     return w.fa.add_action(w.u1.id, "Perbaiki label", date(2026, 12, 31)).id
 
 
-# operation name -> (setup(w) -> arg, call(svc, w, arg), roles allowed)
-OPS = {
-    "umkm": (None, lambda s, w, _: s.umkm(w.u1.id), {OW, FA, MG}),
-    "umkm_id_for_code": (None, lambda s, w, _: s.umkm_id_for_code(w.u1.code), {OW, FA, MG}),
-    "assessments": (None, lambda s, w, _: s.assessments(w.u1.id), {OW, FA, MG}),
-    "assessment": (_draft, lambda s, w, a: s.assessment(a), {OW, FA, MG}),
-    "start_or_resume_assessment": (
-        None,
-        lambda s, w, _: s.start_or_resume_assessment(w.u1.id, "uji-irtp"),
-        {OW, FA},
-    ),
-    "save_answer (owner's draft)": (
-        _draft,
-        lambda s, w, a: s.save_answer(a, "UJI-01.01", "yes", "catatan"),
-        {OW},
-    ),
-    "save_answers (owner's draft)": (
-        _draft,
-        lambda s, w, a: s.save_answers(a, {"UJI-01.01": ("no", None)}),
-        {OW},
-    ),
-    "submit_assessment (owner's draft)": (
-        lambda w: w.owner1.save_answers(_draft(w), _all_answers(w)).id,
-        lambda s, w, a: s.submit_assessment(a),
-        {OW},
-    ),
-    "verify_assessment": (
-        _submitted,
-        lambda s, w, a: s.verify_assessment(a, {"UJI-01.01": "no"}),
-        {FA},
-    ),
-    "actions": (None, lambda s, w, _: s.actions(w.u1.id), {OW, FA, MG}),
-    "add_action": (
-        None,
-        lambda s, w, _: s.add_action(w.u1.id, "Cuci tangan", None, "UJI-01.02"),
-        {FA},
-    ),
-    "set_action_status done": (_action, lambda s, w, a: s.set_action_status(a, "done"), {OW, FA}),
-    "set_action_status dropped": (_action, lambda s, w, a: s.set_action_status(a, "dropped"), {FA}),
-    "record_visit": (
-        None,
-        lambda s, w, _: s.record_visit(w.u1.id, date(2026, 11, 1), "Kunjungan"),
-        {FA},
-    ),
-    "visits": (None, lambda s, w, _: s.visits(w.u1.id), {OW, FA, MG}),
-    "add_milestone": (
-        None,
-        lambda s, w, _: s.add_milestone(w.u1.id, "nib", date(2026, 10, 1), "1234567890123"),
-        {FA, MG},
-    ),
-    "milestones": (None, lambda s, w, _: s.milestones(w.u1.id), {OW, FA, MG}),
-    "update_umkm": (None, lambda s, w, _: s.update_umkm(w.u1.id, address="Jl. Baru 1"), {FA, MG}),
-    "add_product": (
-        None,
-        lambda s, w, _: s.add_product(w.u1.id, "Amplang", "pangan-olahan"),
-        {FA, MG},
-    ),
-    "reset_owner_pin": (None, lambda s, w, _: s.reset_owner_pin(w.u1.id), {FA, MG}),
-    "set_owner_pin": (None, lambda s, w, _: s.set_owner_pin(w.u1.id, "246810"), {FA, MG}),
-    "assignments": (None, lambda s, w, _: s.assignments(w.u1.id), {FA, MG}),
-    "audit_log (one UMKM)": (None, lambda s, w, _: s.audit_log(w.u1.id), {FA, MG}),
-    "audit_log (all)": (None, lambda s, w, _: s.audit_log(), {MG}),
-    "assign": (None, lambda s, w, _: s.assign(w.u1.id, w.fac_b.id), {MG}),
-    "add_umkm": (
-        None,
-        lambda s, w, _: s.add_umkm("Madu Uji", "Pak Tiga", "Katingan", ["pangan-olahan"]),
-        {MG},
-    ),
-    "add_staff": (
-        None,
-        lambda s, w, _: s.add_staff("baru", "Baru", "facilitator", "sandi-baru-123"),
-        {MG},
-    ),
-    "add_organisation": (
-        None,
-        lambda s, w, _: s.add_organisation("Pramuka Uji", "komunitas"),
-        {MG},
-    ),
-    "staff": (None, lambda s, w, _: s.staff(), {MG}),
-    "set_staff_active": (None, lambda s, w, _: s.set_staff_active(w.fac_b.id, True), {MG}),
-    "add_region": (
-        None,
-        lambda s, w, _: s.add_region("Kalimantan Selatan", "Banjarmasin", "kota", "BJM"),
-        {MG},
-    ),
-    "standing (a list: everyone, scoped)": (None, lambda s, w, _: s.standing(), set(ROLES)),
-    "my_umkm (a list: everyone, scoped)": (None, lambda s, w, _: s.my_umkm(), set(ROLES)),
-    "add_evidence": (
-        None,
-        lambda s, w, _: s.add_evidence(w.u1.id, "foto.png", b"\x89PNG\r\n\x1a\n0000"),
-        {FA},
-    ),
-    "evidence": (None, lambda s, w, _: s.evidence(w.u1.id), {OW, FA, MG}),
-}
+def _evidence(w):
+    return w.fa.add_evidence(w.u1.id, "foto.png", b"\x89PNG\r\n\x1a\n0000").id
 
 
-def _expected(op: str, role: str) -> bool:
-    return role in OPS[op][2]
+PNG = b"\x89PNG\r\n\x1a\n0000"
+U1 = "u1"  # the call is about UMKM 1
+NONE = None  # about no particular UMKM (or all of them at once)
+LIST = "list"  # a list scoped to the caller
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    args: object  # (w, x) -> keyword arguments
+    about: str | None = U1
+    setup: object = None  # (w) -> x
+    draft_of: str | None = None  # the role filling the assessment the call changes
+    ids: object = None  # for lists: result -> the UMKM ids it holds
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.method} ({self.label})" if self.label else self.method
+
+
+CASES = [
+    Case("umkm", lambda w, _: {"umkm_id": w.u1.id}),
+    Case("umkm_id_for_code", lambda w, _: {"code": w.u1.code}),
+    Case("assessments", lambda w, _: {"umkm_id": w.u1.id}),
+    Case("assessment", lambda w, a: {"assessment_id": a}, setup=_draft),
+    Case(
+        "start_or_resume_assessment",
+        lambda w, _: {"umkm_id": w.u1.id, "checklist_id": "uji-irtp"},
+    ),
+    Case(
+        "save_answer",
+        lambda w, a: {"assessment_id": a, "item_id": "UJI-01.01", "value": "yes", "note": "n"},
+        setup=_draft,
+        draft_of="owner",
+        label="owner's draft",
+    ),
+    Case(
+        "save_answer",
+        lambda w, a: {"assessment_id": a, "item_id": "UJI-01.01", "value": "no"},
+        setup=_facilitator_draft,
+        draft_of="facilitator",
+        label="facilitator's draft",
+    ),
+    Case(
+        "save_answers",
+        lambda w, a: {"assessment_id": a, "answers": {"UJI-01.01": ("no", None)}},
+        setup=_draft,
+        draft_of="owner",
+        label="owner's draft",
+    ),
+    Case(
+        "submit_assessment",
+        lambda w, a: {"assessment_id": a},
+        setup=_answered,
+        draft_of="owner",
+        label="owner's draft",
+    ),
+    Case(
+        "verify_assessment",
+        lambda w, a: {"assessment_id": a, "corrections": {"UJI-01.01": "no"}},
+        setup=_submitted,
+    ),
+    Case(
+        "key_in_paper",
+        lambda w, _: {
+            "umkm_id": w.u1.id,
+            "checklist_id": "uji-irtp",
+            "answers": {i: "yes" for i in ITEMS},
+            "verified": True,
+        },
+    ),
+    Case("actions", lambda w, _: {"umkm_id": w.u1.id}),
+    Case(
+        "add_action",
+        lambda w, _: {"umkm_id": w.u1.id, "title": "Cuci tangan", "item_id": "UJI-01.02"},
+    ),
+    Case(
+        "set_action_status",
+        lambda w, a: {"action_id": a, "status": "done"},
+        setup=_action,
+        label="done",
+    ),
+    Case(
+        "set_action_status",
+        lambda w, a: {"action_id": a, "status": "dropped"},
+        setup=_action,
+        label="dropped",
+    ),
+    Case(
+        "record_visit",
+        lambda w, _: {"umkm_id": w.u1.id, "visited_on": date(2026, 11, 1), "summary": "Kunjungan"},
+    ),
+    Case("visits", lambda w, _: {"umkm_id": w.u1.id}),
+    Case(
+        "add_milestone",
+        lambda w, _: {
+            "umkm_id": w.u1.id,
+            "kind": "nib",
+            "achieved_on": date(2026, 10, 1),
+            "number": "1234567890123",
+        },
+    ),
+    Case("milestones", lambda w, _: {"umkm_id": w.u1.id}),
+    Case("update_umkm", lambda w, _: {"umkm_id": w.u1.id, "address": "Jl. Baru 1"}),
+    Case(
+        "add_product",
+        lambda w, _: {"umkm_id": w.u1.id, "name": "Amplang", "category": "pangan-olahan"},
+    ),
+    Case("reset_owner_pin", lambda w, _: {"umkm_id": w.u1.id}),
+    Case("set_owner_pin", lambda w, _: {"umkm_id": w.u1.id, "pin": "246810"}),
+    Case("assignments", lambda w, _: {"umkm_id": w.u1.id}),
+    Case("audit_log", lambda w, _: {"umkm_id": w.u1.id}, label="one UMKM"),
+    Case("audit_log", lambda w, _: {}, about=NONE, label="all"),
+    Case("assign", lambda w, _: {"umkm_id": w.u1.id, "facilitator_id": w.fac_b.id}),
+    Case(
+        "add_umkm",
+        lambda w, _: {
+            "name": "Madu Uji",
+            "owner_name": "Pak Tiga",
+            "regency": "Katingan",
+            "categories": ["pangan-olahan"],
+        },
+        about=NONE,
+    ),
+    Case(
+        "add_staff",
+        lambda w, _: {
+            "username": "baru",
+            "name": "Baru",
+            "role": "facilitator",
+            "password": "sandi-baru-123",
+        },
+        about=NONE,
+    ),
+    Case("add_organisation", lambda w, _: {"name": "Pramuka Uji", "kind": "komunitas"}, about=NONE),
+    Case("organisations", lambda w, _: {}, about=NONE),
+    Case("staff", lambda w, _: {}, about=NONE),
+    Case("staff_id_for_username", lambda w, _: {"username": "fas.a"}, about=NONE),
+    Case("set_staff_active", lambda w, _: {"account_id": w.fac_b.id, "active": True}, about=NONE),
+    Case("regions", lambda w, _: {}, about=NONE),
+    Case(
+        "add_region",
+        lambda w, _: {
+            "province": "Kalimantan Selatan",
+            "name": "Banjarmasin",
+            "kind": "kota",
+            "code": "BJM",
+        },
+        about=NONE,
+    ),
+    Case("standing", lambda w, _: {}, about=LIST, ids=lambda r: {x.umkm_id for x in r}),
+    Case("my_umkm", lambda w, _: {}, about=LIST, ids=lambda r: {x.id for x in r}),
+    Case(
+        "export_rows",
+        lambda w, _: {},
+        about=LIST,
+        ids=lambda r: {row["umkm_id"] for row in r["umkm"]},
+    ),
+    Case("programme_figures", lambda w, _: {}, about=LIST),
+    Case(
+        "export_stream",
+        lambda w, _: {},
+        about=LIST,
+        ids=lambda r: {row["umkm_id"] for table, row in r if table == "umkm"},
+    ),
+    Case(
+        "add_evidence",
+        lambda w, _: {"umkm_id": w.u1.id, "filename": "foto.png", "content": PNG},
+    ),
+    Case("evidence", lambda w, _: {"umkm_id": w.u1.id}),
+    Case("evidence_content", lambda w, e: {"evidence_id": e}, setup=_evidence),
+]
+BY_NAME = {c.name: c for c in CASES}
+
+
+def expected(rule: Rights, role: str, case: Case, kwargs: dict) -> bool:
+    """Whether the declaration lets ``role`` make this call (read straight off the fields)."""
+    acts_as, theirs = ACTS_AS[role]
+    grant = getattr(rule, acts_as)
+    if not grant:
+        return False
+    if case.about == LIST:
+        return True
+    if case.about is NONE:
+        return grant is True
+    if grant in ("own", "assigned") and not theirs:
+        return False
+    if rule.own_drafts and case.draft_of not in (None, acts_as):
+        return False
+    if acts_as == "owner":
+        return all(kwargs.get(arg) in values for arg, values in rule.owner_values.items())
+    return True
+
+
+def _scope(rule: Rights, role: str, w) -> set[int]:
+    """The UMKM a list may hold for ``role``: its own one for a scoped grant, else all."""
+    acts_as, theirs = ACTS_AS[role]
+    if getattr(rule, acts_as) is True:
+        return {w.u1.id, w.u2.id}
+    return {w.u1.id} if theirs else {w.u2.id}
 
 
 def _audit_rows(w) -> int:
@@ -155,34 +282,99 @@ def _audit_rows(w) -> int:
         return s.execute(select(func.count(AuditLog.id))).scalar_one()
 
 
+RULES = declared(Service)
+
+
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("op", sorted(OPS))
-def test_access_matrix(world, op, role):
-    setup, call, _ = OPS[op]
-    arg = setup(world) if setup else None
-    svc = _svc(world, role)
-    if _expected(op, role):
-        call(svc, world, arg)
+@pytest.mark.parametrize("case", sorted(BY_NAME))
+def test_access_matrix(world, case, role):
+    c = BY_NAME[case]
+    x = c.setup(world) if c.setup else None
+    kwargs = c.args(world, x)
+    method = getattr(_svc(world, role), c.method)
+    rule = RULES[c.method]
+    if expected(rule, role, c, kwargs):
+        result = method(**kwargs)
+        if c.ids is not None:
+            assert c.ids(result) == _scope(rule, role, world)
     else:
         before = _audit_rows(world)
         with pytest.raises(AccessDenied):
-            call(svc, world, arg)
-        assert _audit_rows(world) == before, "a denied call wrote something"
+            method(**kwargs)
+        assert _audit_rows(world) == before, "a refused call wrote something"
 
 
-def test_lists_are_scoped_to_the_role(world):
-    assert [c.id for c in world.owner1.my_umkm()] == [world.u1.id]
-    assert [c.id for c in world.fa.my_umkm()] == [world.u1.id]
-    assert [c.id for c in world.fb.my_umkm()] == [world.u2.id]
-    assert {c.id for c in world.manager.my_umkm()} == {world.u1.id, world.u2.id}
-    for svc, seen in (
-        (world.owner2, {world.u2.id}),
-        (world.fa, {world.u1.id}),
-        (world.manager, {world.u1.id, world.u2.id}),
+def test_every_public_method_has_a_case():
+    assert sorted(RULES) == sorted({c.method for c in CASES})
+
+
+def test_a_method_about_one_umkm_never_grants_owners_or_facilitators_more_than_theirs():
+    """Owners and facilitators get an unrestricted grant only where no UMKM or record is named:
+    every method taking an id or code is "own" / "assigned" for them (or refused)."""
+    for name, rule in RULES.items():
+        params = inspect.signature(inspect.unwrap(getattr(Service, name))).parameters
+        if any(p.endswith("_id") or p == "code" for p in params):
+            assert rule.owner in (False, "own"), name
+            assert rule.facilitator in (False, "assigned"), name
+
+
+def test_each_role_is_refused_somewhere_and_allowed_somewhere():
+    for role in ("owner", "facilitator", "manager"):
+        grants = [rule.grant(role) for rule in RULES.values()]
+        assert any(grants) and not all(grants), role
+
+
+def test_the_documented_index_is_the_declarations():
+    doc = service.__doc__
+    assert "{rights}" not in doc
+    for name, rule in RULES.items():
+        line = next(ln for ln in doc.splitlines() if ln.strip().startswith(f"{name}("))
+        assert line.rstrip().endswith(rule.summary()), line
+
+
+def test_a_public_method_without_rights_is_refused():
+    class Leaky(Service):
+        def peek(self):
+            return 1
+
+    with pytest.raises(TypeError, match="without @rights: peek"):
+        declared(Leaky)
+
+
+def test_a_declared_method_that_skips_its_check_fails(world):
+    class Forgetful(Guarded):
+        @rights(manager=True)
+        def peek(self):
+            return 1
+
+        @rights(manager=True)
+        def looks(self):
+            with self.store.read() as s:
+                self._check(s)
+            return 2
+
+    svc = Forgetful(world.store, world.admin.identity)
+    with pytest.raises(RightsNotChecked):
+        svc.peek()
+    assert svc.looks() == 2
+    with pytest.raises(RightsNotChecked):
+        with world.store.read() as s:
+            svc._check(s)  # outside any declared method
+
+
+def test_declarations_refuse_what_the_checks_cannot_mean():
+    for bad in (
+        {"owner": "assigned"},
+        {"facilitator": "own"},
+        {"manager": "all"},
+        {},
+        {"facilitator": "assigned", "owner_values": {"status": ("done",)}},
     ):
-        rows = svc.export_rows()
-        assert {r["umkm_id"] for r in rows["umkm"]} == seen
-        assert {r.umkm_id for r in svc.standing()} == seen
+        with pytest.raises(TypeError):
+            rights(**bad)
+    with pytest.raises(TypeError, match="not an argument"):
+        rights(owner="own", owner_values={"state": ("done",)})(lambda self, status: None)
+    assert access.Rights(owner="own").summary() == "O(own)"
 
 
 def test_facilitator_loses_access_when_reassigned(world):
@@ -213,3 +405,20 @@ def test_unknown_ids_do_not_reveal_existence_to_owners_and_facilitators(world):
             svc.assessment(999_999)
         with pytest.raises(AccessDenied):
             svc.umkm(999_999)
+        with pytest.raises(AccessDenied):
+            svc.umkm_id_for_code("PKY-9999")
+
+
+def test_lists_are_scoped_to_the_role(world):
+    assert [c.id for c in world.owner1.my_umkm()] == [world.u1.id]
+    assert [c.id for c in world.fa.my_umkm()] == [world.u1.id]
+    assert [c.id for c in world.fb.my_umkm()] == [world.u2.id]
+    assert {c.id for c in world.manager.my_umkm()} == {world.u1.id, world.u2.id}
+    for svc, seen in (
+        (world.owner2, {world.u2.id}),
+        (world.fa, {world.u1.id}),
+        (world.manager, {world.u1.id, world.u2.id}),
+    ):
+        rows = svc.export_rows()
+        assert {r["umkm_id"] for r in rows["umkm"]} == seen
+        assert {r.umkm_id for r in svc.standing()} == seen

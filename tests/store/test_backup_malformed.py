@@ -166,6 +166,7 @@ def test_a_row_with_an_unknown_missing_or_wrong_column_is_refused_at_its_line(
         ('{"table": "visit"}', 'expected {"table": …, "row": {…}}'),
         ('{"table": "colour", "row": {}}', "no table 'colour'"),
         ("[1, 2]", "not a table row of this schema"),
+        ("[" * 200_000 + "]" * 200_000, "nested too deeply"),
     ],
 )
 def test_a_line_that_is_not_a_row_is_located(backup_lines, target, tmp_path, line, words):

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from berdikari.checklists import PRODUCT_CATEGORIES
-from berdikari.store.access import ALL_SEEING, Guarded
+from berdikari.store.access import Guarded, rights
 from berdikari.store.auth import check_password, check_pin, hash_secret, new_pin
 from berdikari.store.errors import Conflict, InvalidInput, NotFound
 from berdikari.store.models import (
@@ -59,16 +59,18 @@ def _categories(value) -> list[str]:
 
 class AdminOps(Guarded):
     # --- reference data ----------------------------------------------------------------------
+    @rights(owner=True, facilitator=True, manager=True)
     def regions(self) -> list[dict]:
         """Every regency/city (anyone signed in may read the list)."""
         with self.store.read() as s:
-            self._check_identity(s)
+            self._check(s)
             rows = s.execute(select(Region).order_by(Region.province, Region.name)).scalars()
             return [
                 {"id": r.id, "code": r.code, "name": r.name, "kind": r.kind, "province": r.province}
                 for r in rows
             ]
 
+    @rights(manager=True)
     def add_region(self, province: str, name: str, kind: str, code: str) -> int:
         """Add a kabupaten/kota of another province (manager). ``code`` prefixes UMKM codes."""
         province = text("province", province, 80)
@@ -77,7 +79,7 @@ class AdminOps(Guarded):
         if not isinstance(code, str) or not REGION_CODE.match(code):
             raise InvalidInput("code", "a region code is 2 to 5 capital letters, e.g. BJM")
         with self.store.write() as s:
-            self._require(s, *ALL_SEEING, doing="add a region")
+            self._check(s)
             if s.execute(select(Region.id).where(Region.code == code)).first():
                 raise InvalidInput("code", f"region code {code} is already used")
             r = Region(province=province, name=name, kind=kind, code=code)
@@ -106,11 +108,12 @@ class AdminOps(Guarded):
             raise InvalidInput("regency", f"unknown regency/city {regency!r}; known: {known}")
         return r
 
+    @rights(manager=True)
     def add_organisation(self, name: str, kind: str) -> int:
         """The id of the organisation ``name`` (of ``kind``), added if new (manager or CLI)."""
         name, kind = _organisation_fields(name, kind)
         with self.store.write() as s:
-            self._require(s, *ALL_SEEING, doing="add an organisation")
+            self._check(s)
             return self._organisation(s, name, kind)
 
     def _organisation(self, s: Session, name: str, kind: str) -> int:
@@ -125,13 +128,15 @@ class AdminOps(Guarded):
         self._audit(s, "organisation-add", "organisation", o.id, None, {"name": name})
         return o.id
 
+    @rights(facilitator=True, manager=True)
     def organisations(self) -> list[dict]:
         with self.store.read() as s:
-            self._require(s, "facilitator", *ALL_SEEING, doing="list organisations")
+            self._check(s)
             rows = s.execute(select(Organisation).order_by(Organisation.name)).scalars()
             return [{"id": o.id, "name": o.name, "kind": o.kind} for o in rows]
 
     # --- staff -------------------------------------------------------------------------------
+    @rights(manager=True)
     def add_staff(
         self,
         username: str,
@@ -164,7 +169,7 @@ class AdminOps(Guarded):
             org_fields = _organisation_fields(*organisation)
         hashed = hash_secret(password)
         with self.store.write() as s:
-            self._require(s, *ALL_SEEING, doing="add a staff account")
+            self._check(s)
             if s.execute(select(Account.id).where(Account.username == username)).first():
                 raise InvalidInput("username", f"{username!r} is already taken")
             if organisation is not None:
@@ -187,18 +192,20 @@ class AdminOps(Guarded):
             self._audit(s, "staff-add", "account", a.id, None, {"username": username, "role": role})
             return staff_view(a)
 
+    @rights(manager=True)
     def staff(self, role: str | None = None) -> list[StaffView]:
         """Staff accounts (manager), optionally only one role."""
         with self.store.read() as s:
-            self._require(s, *ALL_SEEING, doing="list staff accounts")
+            self._check(s)
             q = select(Account).order_by(Account.name)
             if role:
                 q = q.where(Account.role == one_of("role", role, STAFF_ROLES))
             return [staff_view(a) for a in s.execute(q).scalars()]
 
+    @rights(manager=True)
     def set_staff_active(self, account_id: int, active: bool) -> StaffView:
         with self.store.write() as s:
-            self._require(s, *ALL_SEEING, doing="enable or disable an account")
+            self._check(s)
             a = s.get(Account, an_id("account_id", account_id))
             if a is None:
                 raise NotFound(f"account {account_id} does not exist")
@@ -209,9 +216,10 @@ class AdminOps(Guarded):
             revoke_staff_sessions(self.store, account_id)  # its browsers are signed out for good
         return view
 
+    @rights(manager=True)
     def staff_id_for_username(self, username: str) -> int:
         with self.store.read() as s:
-            self._require(s, *ALL_SEEING, doing="look up a staff account")
+            self._check(s)
             found = s.execute(
                 select(Account.id).where(Account.username == (username or "").strip().lower())
             ).scalar()
@@ -220,6 +228,7 @@ class AdminOps(Guarded):
             return found
 
     # --- UMKM --------------------------------------------------------------------------------
+    @rights(manager=True)
     def add_umkm(
         self,
         name: str,
@@ -243,7 +252,7 @@ class AdminOps(Guarded):
         hashed = hash_secret(pin)
         try:
             with self.store.write() as s:
-                self._require(s, *ALL_SEEING, doing="enrol a UMKM")
+                self._check(s)
                 region = self._region(s, regency)
                 n = s.execute(
                     select(func.count(Umkm.id)).where(Umkm.code.like(f"{region.code}-%"))
@@ -273,6 +282,7 @@ class AdminOps(Guarded):
     def _read_umkm(self, umkm_id: int) -> UmkmView:
         return self.umkm(umkm_id)  # type: ignore[attr-defined]  (CaseworkOps)
 
+    @rights(facilitator="assigned", manager=True)
     def update_umkm(self, umkm_id: int, **changes) -> UmkmView:
         """Change profile fields (assigned facilitator or manager): name, owner_name,
         owner_phone, address, size, nib, categories."""
@@ -293,7 +303,7 @@ class AdminOps(Guarded):
             else:
                 clean[k] = _categories(v)
         with self.store.write() as s:
-            u = self._umkm(s, umkm_id, roles=("facilitator", *ALL_SEEING))
+            u = self._umkm(s, umkm_id)
             old = {k: getattr(u, k) for k in clean}
             for k, v in clean.items():
                 setattr(u, k, v)
@@ -301,52 +311,56 @@ class AdminOps(Guarded):
             self._audit(s, "umkm-update", "umkm", u.id, u.id, {"old": old, "new": clean})
         return self._read_umkm(umkm_id)
 
+    @rights(facilitator="assigned", manager=True)
     def add_product(self, umkm_id: int, name: str, category: str) -> ProductView:
         name = text("product name", name, 160)
         category = one_of("category", category, PRODUCT_CATEGORIES)
         with self.store.write() as s:
-            u = self._umkm(s, umkm_id, roles=("facilitator", *ALL_SEEING))
+            u = self._umkm(s, umkm_id)
             p = Product(umkm_id=u.id, name=name, category=category)
             s.add(p)
             s.flush()
             self._audit(s, "product-add", "product", p.id, u.id, {"name": name})
             return product_view(p)
 
+    @rights(facilitator="assigned", manager=True)
     def reset_owner_pin(self, umkm_id: int) -> str:
         """A new PIN for the owner (assigned facilitator or manager); returned once, never stored
         in clear. Also lifts a lockout."""
         pin = new_pin()
         hashed = hash_secret(pin)
         with self.store.write() as s:
-            u = self._umkm(s, umkm_id, roles=("facilitator", *ALL_SEEING))
+            u = self._umkm(s, umkm_id)
             u.pin_hash, u.failed_attempts, u.locked_until = hashed, 0, None
             self._audit(s, "pin-reset", "umkm", u.id, u.id)
         revoke_owner_sessions(self.store, umkm_id)  # signed-in browsers sign in again
         return pin
 
+    @rights(facilitator="assigned", manager=True)
     def set_owner_pin(self, umkm_id: int, pin: str) -> None:
         """Set a PIN the facilitator agreed with the owner (assigned facilitator or manager):
         exactly 6 digits. Also lifts a lockout. The PIN is hashed; never stored in clear."""
         hashed = hash_secret(check_pin(pin))
         with self.store.write() as s:
-            u = self._umkm(s, umkm_id, roles=("facilitator", *ALL_SEEING))
+            u = self._umkm(s, umkm_id)
             u.pin_hash, u.failed_attempts, u.locked_until = hashed, 0, None
             self._audit(s, "pin-set", "umkm", u.id, u.id)
         revoke_owner_sessions(self.store, umkm_id)  # signed-in browsers sign in again
 
+    @rights(owner="own", facilitator="assigned", manager=True)
     def umkm_id_for_code(self, code: str) -> int:
         """The id of the UMKM with this code, if the identity may see it."""
         with self.store.read() as s:
-            self._check_identity(s)
             found = s.execute(
                 select(Umkm.id).where(Umkm.code == (code or "").strip().upper())
             ).scalar()
             if found is None:
-                raise NotFound(f"no UMKM with code {code!r}")
+                self._missing(s, "umkm", code, "see", message=f"no UMKM with code {code!r}")
             self._umkm(s, found)
             return found
 
     # --- assignments -------------------------------------------------------------------------
+    @rights(manager=True)
     def assign(self, umkm_id: int, facilitator_id: int) -> AssignmentView:
         """Make ``facilitator_id`` the one active facilitator of a UMKM (manager or CLI).
 
@@ -355,7 +369,7 @@ class AdminOps(Guarded):
         """
         try:
             with self.store.write() as s:
-                self._require(s, *ALL_SEEING, doing="assign a facilitator")
+                self._check(s)
                 u = s.execute(
                     select(Umkm).where(Umkm.id == an_id("umkm_id", umkm_id)).with_for_update()
                 ).scalar_one_or_none()
@@ -403,10 +417,11 @@ class AdminOps(Guarded):
                 "another assignment for this UMKM was saved at the same moment; nothing changed"
             ) from None
 
+    @rights(facilitator="assigned", manager=True)
     def assignments(self, umkm_id: int) -> list[AssignmentView]:
         """The assignment history of a UMKM, oldest first (facilitator: own caseload only)."""
         with self.store.read() as s:
-            self._umkm(s, umkm_id, roles=("facilitator", *ALL_SEEING))
+            self._umkm(s, umkm_id)
             rows = s.execute(
                 select(Assignment)
                 .where(Assignment.umkm_id == umkm_id)
@@ -415,13 +430,11 @@ class AdminOps(Guarded):
             return [assignment_view(a) for a in rows]
 
     # --- audit log ---------------------------------------------------------------------------
+    @rights(facilitator="assigned", manager=True)
     def audit_log(self, umkm_id: int | None = None, limit: int = 200) -> list[dict]:
         """Latest audit-log rows, newest first (manager; the assigned facilitator for one UMKM)."""
         with self.store.read() as s:
-            if umkm_id is None:
-                self._require(s, *ALL_SEEING, doing="read the audit log")
-            else:
-                self._umkm(s, umkm_id, roles=("facilitator", *ALL_SEEING))
+            self._check(s, umkm_id)  # no UMKM: all of them, for managers only
             q = select(AuditLog).order_by(AuditLog.id.desc()).limit(max(1, min(limit, 5000)))
             if umkm_id is not None:
                 q = q.where(AuditLog.umkm_id == umkm_id)

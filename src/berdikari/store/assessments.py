@@ -13,13 +13,11 @@ from sqlalchemy.orm import Session
 
 from berdikari import checklists as cl
 from berdikari import report_text, scoring
-from berdikari.store.access import Guarded
-from berdikari.store.errors import AccessDenied, InvalidInput
+from berdikari.store.access import Guarded, rights
+from berdikari.store.errors import InvalidInput
 from berdikari.store.models import Account, Answer, Assessment, Umkm, utcnow
 from berdikari.store.validate import NOTE_MAX, an_id, text
 from berdikari.store.views import AnswerView, AssessmentView, answer_view, assessment_view
-
-WRITERS = ("owner", "facilitator")
 
 
 def checklist(checklist_id: str) -> cl.Checklist:
@@ -66,14 +64,16 @@ class AssessmentOps(Guarded):
         a = s.execute(q).scalar_one_or_none()
         if a is None:
             self._missing(s, "assessment", assessment_id, "see")
-        self._umkm(s, a.umkm_id)
+        self._umkm(s, a.umkm_id, filled_by=a.filled_by)
         return a
 
+    @rights(owner="own", facilitator="assigned", manager=True)
     def assessment(self, assessment_id: int) -> AssessmentView:
         """One assessment with its answers and stored result."""
         with self.store.read() as s:
             return self._view(s, self._assessment(s, assessment_id))
 
+    @rights(owner="own", facilitator="assigned", manager=True)
     def assessments(self, umkm_id: int) -> list[AssessmentView]:
         """Every assessment of a UMKM, oldest first."""
         with self.store.read() as s:
@@ -87,15 +87,7 @@ class AssessmentOps(Guarded):
 
     # --- writing -----------------------------------------------------------------------------
     def _for_writing(self, s: Session, assessment_id: int) -> tuple[Assessment, cl.Checklist]:
-        a = self._assessment(s, assessment_id, lock=True)
-        role = self.identity.role
-        if role not in WRITERS:
-            raise AccessDenied(f"a {role} may read assessments but not change them")
-        if a.filled_by != role:
-            raise AccessDenied(
-                f"this assessment is filled by the {a.filled_by}; a {role} may not change it"
-                + (" (verify it instead)" if role == "facilitator" else "")
-            )
+        a = self._assessment(s, assessment_id, lock=True)  # rights: own drafts (@rights)
         if a.status != "draft":
             raise InvalidInput(
                 "status",
@@ -123,6 +115,7 @@ class AssessmentOps(Guarded):
         a.result = compute_result(c, {k: v.value for k, v in self._answers(s, a).items()})
         a.updated_at = utcnow()
 
+    @rights(owner="own", facilitator="assigned")
     def start_or_resume_assessment(self, umkm_id: int, checklist_id: str) -> AssessmentView:
         """Resume the latest draft of this checklist (at its current version) or start one.
 
@@ -133,7 +126,7 @@ class AssessmentOps(Guarded):
             return self._view(s, self._start_or_resume(s, umkm_id, c))
 
     def _start_or_resume(self, s: Session, umkm_id: int, c: cl.Checklist) -> Assessment:
-        self._umkm(s, umkm_id, roles=WRITERS)
+        self._umkm(s, umkm_id)
         s.execute(select(Umkm.id).where(Umkm.id == umkm_id).with_for_update()).one()
         role = self.identity.role
         a = (
@@ -262,6 +255,7 @@ class AssessmentOps(Guarded):
         self._audit(s, "answer-set", "assessment", a.id, a.umkm_id, detail)
         return row
 
+    @rights(owner="own", facilitator="assigned", own_drafts=True)
     def save_answer(
         self, assessment_id: int, item_id: str, value: str, note: str | None = None
     ) -> AnswerView:
@@ -278,6 +272,7 @@ class AssessmentOps(Guarded):
             view = answer_view(row)
         return view
 
+    @rights(owner="own", facilitator="assigned", own_drafts=True)
     def save_answers(self, assessment_id: int, answers: dict[str, tuple[str, str | None]]):
         """Save several answers at once, all or nothing: ``{item_id: (value, note)}``."""
         with self.store.write() as s:
@@ -292,6 +287,7 @@ class AssessmentOps(Guarded):
         self._rescore(s, a, c)
         return a
 
+    @rights(owner="own", facilitator="assigned", own_drafts=True)
     def submit_assessment(self, assessment_id: int) -> AssessmentView:
         """Submit a draft for verification. Every item must be answered (``unknown`` counts)."""
         with self.store.write() as s:
@@ -315,6 +311,7 @@ class AssessmentOps(Guarded):
         self._audit(s, "assessment-submit", "assessment", a.id, a.umkm_id)
         return a
 
+    @rights(facilitator="assigned")
     def verify_assessment(
         self,
         assessment_id: int,
@@ -333,10 +330,6 @@ class AssessmentOps(Guarded):
 
     def _verify(self, s: Session, assessment_id: int, corrections, note) -> Assessment:
         src = self._assessment(s, assessment_id, lock=True)
-        if self.identity.role != "facilitator":
-            raise AccessDenied(
-                "only the assigned facilitator may verify an assessment", key="not-assigned"
-            )
         if src.status != "submitted":
             raise InvalidInput(
                 "status",
@@ -404,6 +397,7 @@ class AssessmentOps(Guarded):
         )
         return new
 
+    @rights(facilitator="assigned", own_drafts=True)
     def key_in_paper(
         self,
         umkm_id: int,
@@ -420,7 +414,7 @@ class AssessmentOps(Guarded):
         Returns the verified assessment, or the submitted one."""
         c = checklist(checklist_id)
         with self.store.write() as s:
-            self._umkm(s, umkm_id, roles=("facilitator",))
+            self._umkm(s, umkm_id)
             a = self._start_or_resume(s, umkm_id, c)
             self._save_answers(s, a.id, {k: (v, None) for k, v in answers.items()})
             a = self._submit(s, a.id)

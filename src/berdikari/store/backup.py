@@ -160,7 +160,7 @@ def _read(
     first = next(it, None)
     try:
         header = json.loads(first) if first is not None else None
-    except (json.JSONDecodeError, TypeError):
+    except (json.JSONDecodeError, TypeError, RecursionError):
         header = None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise bad(1, f'not a Berdikari backup header; expected {{"format": "{FORMAT}", …}}')
@@ -197,6 +197,8 @@ def _read(
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
             raise bad(n, f"not a table row of this schema (not JSON: {exc.msg})") from None
+        except RecursionError:
+            raise bad(n, "not a table row of this schema (nested too deeply)") from None
         if (
             not isinstance(rec, dict)
             or set(rec) != {"table", "row"}

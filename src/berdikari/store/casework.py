@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from berdikari.store.access import ALL_SEEING, Guarded
+from berdikari.store.access import Guarded, rights
 from berdikari.store.assessments import find_item
-from berdikari.store.errors import AccessDenied, InvalidInput
+from berdikari.store.errors import InvalidInput
 from berdikari.store.evidence import check_evidence, insert_evidence
 from berdikari.store.models import (
     ActionItem,
@@ -44,9 +44,6 @@ from berdikari.store.views import (
     milestone_view,
     product_view,
 )
-
-FACILITATOR = ("facilitator",)
-CARE = ("facilitator", *ALL_SEEING)  # the assigned facilitator, managers, administrators
 
 
 def today() -> date:
@@ -121,12 +118,14 @@ class CaseworkOps(Guarded):
             pin_failed_attempts=u.failed_attempts or 0,
         )
 
+    @rights(owner="own", facilitator="assigned", manager=True)
     def umkm(self, umkm_id: int) -> UmkmView:
         """The profile of one UMKM, with its products and active facilitator."""
         with self.store.read() as s:
             return self._umkm_view(s, self._umkm(s, umkm_id))
 
     # --- visits ------------------------------------------------------------------------------
+    @rights(facilitator="assigned")
     def record_visit(
         self,
         umkm_id: int,
@@ -162,7 +161,7 @@ class CaseworkOps(Guarded):
             _check_action(**dict(a), where=f"action {n}") for n, a in enumerate(actions, 1)
         ]
         with self.store.write() as s:
-            u = self._umkm(s, umkm_id, roles=FACILITATOR)
+            u = self._umkm(s, umkm_id)
             v = Visit(
                 umkm_id=umkm_id,
                 facilitator_id=self.identity.user_id,
@@ -191,6 +190,7 @@ class CaseworkOps(Guarded):
                 self._insert_action(s, umkm_id, checked)
             return VisitView(v.id, umkm_id, self.identity.name, visited_on, kind, summary, met_with)
 
+    @rights(owner="own", facilitator="assigned", manager=True)
     def visits(self, umkm_id: int) -> list[VisitView]:
         """Visits to a UMKM, newest first."""
         with self.store.read() as s:
@@ -214,6 +214,7 @@ class CaseworkOps(Guarded):
             ]
 
     # --- action items ------------------------------------------------------------------------
+    @rights(owner="own", facilitator="assigned", manager=True)
     def actions(self, umkm_id: int) -> list[ActionView]:
         """The action plan of a UMKM: open ones first by due date, then the rest."""
         with self.store.read() as s:
@@ -223,6 +224,7 @@ class CaseworkOps(Guarded):
         closed = ("done", "dropped")
         return sorted(views, key=lambda a: (a.status in closed, a.due_date or date.max, a.id))
 
+    @rights(facilitator="assigned")
     def add_action(
         self,
         umkm_id: int,
@@ -234,7 +236,7 @@ class CaseworkOps(Guarded):
         """The assigned facilitator adds a step to the action plan, optionally for an item ID."""
         checked = _check_action(title, due_date, item_id, responsible)
         with self.store.write() as s:
-            self._umkm(s, umkm_id, roles=FACILITATOR)
+            self._umkm(s, umkm_id)
             return action_view(self._insert_action(s, umkm_id, checked))
 
     def _insert_action(self, s: Session, umkm_id: int, checked: dict) -> ActionItem:
@@ -249,6 +251,7 @@ class CaseworkOps(Guarded):
         self._audit(s, "action-add", "action_item", a.id, umkm_id, {"item_id": a.item_id})
         return a
 
+    @rights(owner="own", facilitator="assigned", owner_values={"status": ("in-progress", "done")})
     def set_action_status(self, action_id: int, status: str) -> ActionView:
         """Change an action's status. Owners may mark their own actions in progress or done."""
         status = one_of("status", status, ACTION_STATUSES)
@@ -256,9 +259,7 @@ class CaseworkOps(Guarded):
             a = s.get(ActionItem, an_id("action_id", action_id))
             if a is None:
                 self._missing(s, "action", action_id, "change")
-            self._umkm(s, a.umkm_id, roles=("owner", "facilitator"))
-            if self.identity.role == "owner" and status not in ("in-progress", "done"):
-                raise AccessDenied("an owner may mark an action in progress or done, nothing else")
+            self._umkm(s, a.umkm_id)
             old = a.status
             a.status = status
             a.updated_at = utcnow()
@@ -269,6 +270,7 @@ class CaseworkOps(Guarded):
             return action_view(a)
 
     # --- milestones --------------------------------------------------------------------------
+    @rights(owner="own", facilitator="assigned", manager=True)
     def milestones(self, umkm_id: int) -> list[MilestoneView]:
         """Milestones of a UMKM in the order they were reached."""
         with self.store.read() as s:
@@ -280,6 +282,7 @@ class CaseworkOps(Guarded):
             ).scalars()
             return [milestone_view(x) for x in rows]
 
+    @rights(facilitator="assigned", manager=True)
     def add_milestone(
         self,
         umkm_id: int,
@@ -300,7 +303,7 @@ class CaseworkOps(Guarded):
         number = text("number", number, 60, required=kind in PERMIT_MILESTONES)
         note = text("note", note, 500, required=False)
         with self.store.write() as s:
-            u = self._umkm(s, umkm_id, roles=CARE)
+            u = self._umkm(s, umkm_id)
             product = None
             if product_id is not None:
                 product = s.get(Product, an_id("product_id", product_id))
@@ -329,6 +332,7 @@ class CaseworkOps(Guarded):
             return milestone_view(x)
 
     # --- caseload ---------------------------------------------------------------------------
+    @rights(owner="own", facilitator="assigned", manager=True)
     def my_umkm(self) -> list:
         """The caseload: an owner's own UMKM, a facilitator's assigned ones, everything for a
         manager, as :class:`berdikari.store.standing.StandingView` rows (the one standing:

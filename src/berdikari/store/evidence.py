@@ -13,7 +13,7 @@ import hashlib
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from berdikari.store.access import Guarded
+from berdikari.store.access import Guarded, rights
 from berdikari.store.errors import InvalidInput
 from berdikari.store.models import Evidence, Umkm, Visit
 from berdikari.store.validate import an_id, text
@@ -102,6 +102,7 @@ def insert_evidence(
 
 
 class EvidenceOps(Guarded):
+    @rights(facilitator="assigned")
     def add_evidence(
         self, umkm_id: int, filename: str, content: bytes, visit_id: int | None = None
     ) -> EvidenceView:
@@ -111,13 +112,14 @@ class EvidenceOps(Guarded):
         transaction for all of them."""
         checked = check_evidence(filename, content)
         with self.store.write() as s:
-            u = self._umkm(s, umkm_id, roles=("facilitator",))
+            u = self._umkm(s, umkm_id)
             if visit_id is not None:
                 v = s.get(Visit, an_id("visit_id", visit_id))
                 if v is None or v.umkm_id != u.id:
                     raise InvalidInput("visit_id", f"visit {visit_id} is not a visit to {u.code}")
             return _view(insert_evidence(self, s, u, checked, visit_id))
 
+    @rights(owner="own", facilitator="assigned", manager=True)
     def evidence(self, umkm_id: int) -> list[EvidenceView]:
         """The evidence of a UMKM (without the bytes), newest first."""
         with self.store.read() as s:
@@ -129,6 +131,7 @@ class EvidenceOps(Guarded):
             ).scalars()
             return [_view(e) for e in rows]
 
+    @rights(owner="own", facilitator="assigned", manager=True)
     def evidence_content(self, evidence_id: int) -> tuple[EvidenceView, bytes]:
         """One piece of evidence with its bytes (whoever may see the UMKM)."""
         with self.store.read() as s:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from berdikari.store.access import Guarded
+from berdikari.store.access import Guarded, rights
 from berdikari.store.models import (
     ActionItem,
     Answer,
@@ -24,6 +24,7 @@ TABLES = ("umkm", "assessments", "answers", "actions", "milestones", "visits")
 
 
 class ExportOps(Guarded):
+    @rights(owner="own", facilitator="assigned", manager=True)
     def export_rows(
         self, umkm_ids: list[int] | None = None, answers_of: list[int] | None = None
     ) -> dict[str, list[dict]]:
