@@ -1,25 +1,39 @@
-"""Benchmark: the staff apps on a programme of 5,000 UMKM with 10 assessments each.
+"""Benchmark: the staff apps on a programme of 5,000 and 50,000 UMKM with 10 assessments each,
+on SQLite and on a real PostgreSQL server (started as the store tests start one).
 
-Generates the programme into a fresh SQLite file (bulk inserts straight into the tables: the
-service layer would spend most of the time hashing 5,000 PINs, which is not what is measured),
-then prints medians of:
+For each engine and size it builds the programme (printed apart), then prints medians of the
+new path and, in the same run, of the old one where it still exists:
 
-* ``standing``: :meth:`Service.standing` for the manager (one row per UMKM);
-* ``overview``: the manager's screen computed and rendered (``ProgrammeApp`` with the widgets);
-* ``filter``: the manager picks another regency (figures from the rows already read);
-* ``facilitator list``: :meth:`Service.my_umkm` and the facilitator's list rendered;
-* ``one UMKM``: the facilitator opens one UMKM (profile, history chart, comparison, actions,
-  visits, and the visit report as HTML; the PDF is made on request);
-* ``excel (one regency)``: the filtered export built into an .xlsx in memory (answers of the
-  current assessments, as the app exports them).
+* ``standing``: the kept standing read (``Service.standing``) against the old path, the standing
+  recomputed from every assessment (:func:`berdikari.store.standing.compute`, what every view
+  did before the table);
+* ``manager overview``: the manager's screen computed and rendered (``ProgrammeApp``: aggregate
+  queries over the kept standing), against the old path's figures (recompute, then
+  :mod:`berdikari.stats` over the rows, without rendering);
+* ``filter``: the manager picks another regency (aggregate queries again);
+* ``facilitator list``: the facilitator's list rendered (one page of the caseload), against the
+  old recompute of that caseload;
+* ``rebuild``: ``berdikari standing rebuild`` (every UMKM's standing from scratch);
+* ``excel``: the whole programme's workbook written by the exports' streaming function
+  (:func:`berdikari.reports.write_programme_workbook`), its time, size and the peak memory of
+  the process that wrote it (a forked child, so the build does not count).
 
-Printed, never asserted. Run: ``.venv/bin/python benchmarks/bench_programme_scale.py [umkm]
-[assessments] [repeats]`` (defaults 5000 10 5).
+The data is bulk-loaded with set-based inserts: the answers (37 per assessment, 18.5 million at
+50,000 UMKM) are copied by the database from 60 answer patterns; the stored results of the
+latest two assessments of each UMKM (the ones every read path reads) are the full scoring
+results, older ones carry their figures without the gap list, so the build takes minutes.
+
+Printed, never asserted. Run: ``.venv/bin/python benchmarks/bench_programme_scale.py
+[sizes] [assessments] [repeats] [engines]`` (defaults ``5000,50000 10 3 sqlite,postgresql``).
 """
 
 from __future__ import annotations
 
+import os
 import random
+import resource
+import select as select_fd
+import signal
 import statistics
 import sys
 import tempfile
@@ -30,39 +44,68 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, insert, select, text  # noqa: E402
 
 from berdikari import scoring, stats  # noqa: E402
 from berdikari.checklists import load  # noqa: E402
 from berdikari.report_text import result_json  # noqa: E402
 from berdikari.store import models as m  # noqa: E402
 from berdikari.store import open_store  # noqa: E402
+from berdikari.store import standing as kept_standing  # noqa: E402
 from berdikari.store.auth import hash_secret  # noqa: E402
+from berdikari.store.casework import today  # noqa: E402
 
 PASSWORD = "benchmark-password"
 FACILITATORS = 100
 ORGANISATIONS = 5
 PATTERNS = 60
 CPPOB = "cppob-irtp"
+BATCH = 20_000
+EXPORT_TIMEOUT = float(os.environ.get("BENCH_EXPORT_TIMEOUT", "600"))
+"""Seconds the export may take before it is stopped and printed as "> timeout"."""
+
+scratch = MetaData()
+PATTERN = Table(
+    "bench_pattern", scratch, Column("pattern", Integer, primary_key=True), Column("result", JSON)
+)
+PATTERN_ANSWER = Table(
+    "bench_pattern_answer",
+    scratch,
+    Column("pattern", Integer),
+    Column("item_id", String(40)),
+    Column("value", String(10)),
+)
+HEAD = Table(
+    "bench_head",
+    scratch,
+    Column("aid", Integer, primary_key=True),
+    Column("pattern", Integer),
+    Column("latest", Integer),
+)
+
+
+def _insert(conn, table, rows) -> None:
+    for n in range(0, len(rows), BATCH):
+        conn.execute(insert(table), rows[n : n + BATCH])
 
 
 def generate(store, n_umkm: int, n_assessments: int, seed: int = 7) -> None:
     rnd = random.Random(seed)
     c = load(CPPOB)
     items = [i.id for i in c.items]
-    # A few answer patterns from poor to good, scored once each and reused.
-    patterns = []
+    patterns = []  # poor to good; scored once each and reused
     for k in range(PATTERNS):
         p_yes = 0.3 + 0.7 * k / (PATTERNS - 1)
         ans = {
-            i: ("yes" if rnd.random() < p_yes else rnd.choice(["no", "partial", "unknown", "na"]))
+            i: ("yes" if rnd.random() < p_yes else rnd.choice(["no", "partial", "unknown"]))
             for i in items
         }
         patterns.append((ans, result_json(scoring.score(c, ans))))
     now = datetime.now(UTC)
     pw = hash_secret(PASSWORD)
+    scratch.create_all(store.engine)
     with store.engine.begin() as conn:
-        regions = [r for r in conn.execute(select(m.Region.id, m.Region.code))]
+        regions = list(conn.execute(select(m.Region.id, m.Region.code)))
         conn.execute(
             insert(m.Organisation),
             [
@@ -84,21 +127,22 @@ def generate(store, n_umkm: int, n_assessments: int, seed: int = 7) -> None:
             }
             for f in range(FACILITATORS)
         ]
-        staff.append(
-            {
-                "id": FACILITATORS + 1,
-                "username": "manajer",
-                "name": "Manajer",
-                "role": "manager",
-                "organisation_id": None,
-                "password_hash": pw,
-                "active": True,
-                "failed_attempts": 0,
-                "created_at": now,
-            }
-        )
+        staff.append(staff[0] | {"id": FACILITATORS + 1, "username": "manajer"})
+        staff[-1].update(name="Manajer", role="manager", organisation_id=None)
         conn.execute(insert(m.Account), staff)
-        umkm, assign, heads, answers, actions, visits, milestones = [], [], [], [], [], [], []
+        conn.execute(
+            insert(PATTERN),
+            [{"pattern": k, "result": res} for k, (_ans, res) in enumerate(patterns)],
+        )
+        conn.execute(
+            insert(PATTERN_ANSWER),
+            [
+                {"pattern": k, "item_id": i, "value": v}
+                for k, (ans, _res) in enumerate(patterns)
+                for i, v in ans.items()
+            ],
+        )
+        umkm, assign, heads, marks, actions, visits, milestones = [], [], [], [], [], [], []
         aid = 0
         for u in range(1, n_umkm + 1):
             rid, rcode = regions[u % len(regions)]
@@ -132,12 +176,16 @@ def generate(store, n_umkm: int, n_assessments: int, seed: int = 7) -> None:
             for k in range(n_assessments):
                 aid += 1
                 level = min(PATTERNS - 1, level + rnd.randint(0, 6))
-                ans, res = patterns[level]
+                res = patterns[level][1]
                 at = enrolled + timedelta(days=30 * (k + 1))
                 # odd ones are the facilitator's verified copies of the owner's one before
                 verified_copy = k % 2 == 1
                 # every fourth UMKM has its latest self-assessment waiting for verification
                 last_waiting = u % 4 == 0 and k == n_assessments - 1
+                latest = k >= n_assessments - 2
+                compact = {
+                    key: res.get(key) for key in ("readiness", "level", "passed", "complete")
+                }
                 heads.append(
                     {
                         "id": aid,
@@ -155,29 +203,18 @@ def generate(store, n_umkm: int, n_assessments: int, seed: int = 7) -> None:
                         "submitted_at": at,
                         "verified_at": None if last_waiting else at,
                         "verified_by_id": None if last_waiting else fid,
-                        "result": res,
+                        "result": compact,
                     }
                 )
-                answers.extend(
-                    {
-                        "assessment_id": aid,
-                        "item_id": i,
-                        "value": v,
-                        "set_by_role": "owner",
-                        "set_by_name": f"Pemilik {u}",
-                        "set_at": at,
-                    }
-                    for i, v in ans.items()
-                )
+                marks.append({"aid": aid, "pattern": level, "latest": int(latest)})
             for k in range(3):
-                due = date.today() + timedelta(days=rnd.randint(-60, 60))
                 actions.append(
                     {
                         "umkm_id": u,
                         "title": f"Tindakan {k}",
                         "checklist_id": CPPOB,
                         "item_id": rnd.choice(items),
-                        "due_date": due,
+                        "due_date": date.today() + timedelta(days=rnd.randint(-60, 60)),
                         "status": rnd.choice(["open", "in-progress", "done"]),
                         "responsible": "owner",
                         "created_by_id": fid,
@@ -207,17 +244,43 @@ def generate(store, n_umkm: int, n_assessments: int, seed: int = 7) -> None:
                         "created_at": now,
                     }
                 )
-        conn.execute(insert(m.Umkm), umkm)
-        conn.execute(insert(m.Assignment), assign)
         for table, rows in (
+            (m.Umkm, umkm),
+            (m.Assignment, assign),
             (m.Assessment, heads),
-            (m.Answer, answers),
+            (HEAD, marks),
             (m.ActionItem, actions),
             (m.Visit, visits),
             (m.Milestone, milestones),
         ):
-            for n in range(0, len(rows), 20_000):
-                conn.execute(insert(table), rows[n : n + 20_000])
+            _insert(conn, table, rows)
+        # set-based: the database copies the answers and the full results from the patterns
+        conn.execute(
+            text(
+                "INSERT INTO answer (assessment_id, item_id, value, set_by_role, set_by_name,"
+                " set_at) SELECT h.aid, p.item_id, p.value, 'owner', 'Pemilik', a.created_at"
+                " FROM bench_head h JOIN bench_pattern_answer p ON p.pattern = h.pattern"
+                " JOIN assessment a ON a.id = h.aid"
+            )
+        )
+        conn.execute(
+            text(
+                "UPDATE assessment SET result = (SELECT p.result FROM bench_head h"
+                " JOIN bench_pattern p ON p.pattern = h.pattern WHERE h.aid = assessment.id)"
+                " WHERE id IN (SELECT aid FROM bench_head WHERE latest = 1)"
+            )
+        )
+        if store.dialect == "postgresql":
+            for table in ("account", "organisation", "umkm", "assessment"):
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                        f" (SELECT max(id) FROM {table}))"
+                    )
+                )
+    scratch.drop_all(store.engine)
+    with store.engine.begin() as conn:
+        conn.execute(text("ANALYZE"))  # fresh statistics, as after a night's autovacuum
 
 
 def median_time(fn, repeats: int) -> tuple[float, object]:
@@ -229,68 +292,193 @@ def median_time(fn, repeats: int) -> tuple[float, object]:
     return statistics.median(times), out
 
 
-def main() -> None:
-    n_umkm = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
-    n_assess = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-    repeats = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+def in_child(fn) -> tuple[float, int, int]:
+    """Run ``fn`` in a forked child: ``(seconds, bytes written, peak RSS of the child in MB)``."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover  the child
+        os.close(r)
+        t0 = time.perf_counter()
+        size = fn()
+        took = time.perf_counter() - t0
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        os.write(w, f"{took} {size} {peak}".encode())
+        os._exit(0)
+    os.close(w)
+    ready, _, _ = select_fd.select([r], [], [], EXPORT_TIMEOUT)
+    if not ready:  # too slow to wait for: stop the child (ours, by its pid)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(r)
+        return float("inf"), 0, 0
+    data = os.read(r, 200).decode()
+    os.close(r)
+    os.waitpid(pid, 0)
+    took, size, peak = data.split()
+    return float(took), int(size), int(peak)
+
+
+def run(url: str, engine: str, n_umkm: int, n_assess: int, repeats: int) -> dict:
     from berdikari import reports
     from berdikari.apps.facilitator import FacilitatorApp
     from berdikari.apps.programme import ProgrammeApp
     from berdikari.apps.staff import sign_in
 
+    store = open_store(url)
+    out: dict = {"engine": engine, "umkm": n_umkm}
+    t0 = time.perf_counter()
+    generate(store, n_umkm, n_assess)
+    out["build"] = time.perf_counter() - t0
+    out["rebuild"], _n = median_time(lambda: kept_standing.rebuild(store), 1)
+    manager = sign_in("manajer", PASSWORD, store)
+    facilitator = sign_in("pendamping001", PASSWORD, store)
+    svc = manager.service()
+
+    def old_standing():
+        with store.read() as s:
+            return kept_standing.compute(s, select(m.Umkm.id), today())
+
+    slow = max(1, repeats // 2)
+    out["standing_old"], old_rows = median_time(old_standing, slow)
+    out["standing"], rows = median_time(svc.standing, repeats)
+    assert_same = rows == old_rows  # printed, so a wrong kept table shows in the table
+    out["same"] = assert_same
+
+    def old_overview():
+        with store.read() as s:
+            r = kept_standing.compute(s, select(m.Umkm.id), today())
+        return (
+            stats.headline(r),
+            stats.by(r, "regency"),
+            stats.workload(r),
+            stats.common_gaps(r),
+            stats.stuck(r, 30),
+            stats.level_distribution(r),
+            stats.readiness_distribution(r),
+        )
+
+    out["overview_old"], _ = median_time(old_overview, slow)
+    out["overview"], app = median_time(lambda: ProgrammeApp(session=manager, store=store), repeats)
+    regions = sorted({r.regency for r in rows})
+    flip = iter(regions * repeats)
+    out["filter"], _ = median_time(
+        lambda: app.go("overview", filters=stats.Filters(regency=next(flip))), repeats
+    )
+    fid = facilitator.service().identity.user_id
+
+    def old_caseload():
+        with store.read() as s:
+            mine = select(m.Assignment.umkm_id).where(
+                m.Assignment.facilitator_id == fid, m.Assignment.active.is_(True)
+            )
+            return kept_standing.compute(s, mine, today())
+
+    out["flist_old"], cases = median_time(old_caseload, repeats)
+    out["caseload"] = len(cases)
+    out["flist"], _ = median_time(lambda: FacilitatorApp(session=facilitator, store=store), repeats)
+
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(f"sqlite:///{tmp}/bench.db")
-        t0 = time.perf_counter()
-        generate(store, n_umkm, n_assess)
-        build = time.perf_counter() - t0
-        manager = sign_in("manajer", PASSWORD, store)
-        facilitator = sign_in("pendamping001", PASSWORD, store)
-        svc = manager.service()
-        t_stand, rows = median_time(svc.standing, repeats)
-        t_over, app = median_time(lambda: ProgrammeApp(session=manager, store=store), repeats)
-        regions = sorted({r.regency for r in app._standing})
-        flip = iter(regions * repeats)
-        t_filter, _ = median_time(
-            lambda: app.go("overview", filters=stats.Filters(regency=next(flip))), repeats
-        )
-        t_my, cases = median_time(facilitator.service().my_umkm, repeats)
-        t_flist, fapp = median_time(
-            lambda: FacilitatorApp(session=facilitator, store=store), repeats
-        )
-        first = cases[0].id
-        t_one, _ = median_time(lambda: fapp.go("umkm", umkm_id=first), repeats)
-        regency = rows[0].regency
-        filters = stats.Filters(regency=regency)
+        path = Path(tmp) / "programme.xlsx"
 
-        def excel():
-            part = stats.apply(rows, filters)
-            tables = reports.export_tables(svc, filters, part, current_answers=True)
-            return reports.excel_bytes(tables, reports.summary_rows(part))
+        def export():
+            reports.write_programme_workbook(svc, path, "id")
+            return path.stat().st_size
 
-        t_xlsx, data = median_time(excel, max(1, repeats // 2))
-        figures = stats.headline(rows)
+        out["excel"], out["excel_bytes"], out["excel_peak_mb"] = in_child(export)
+    out["headline"] = stats.headline(rows)
+    store.close()
+    return out
+
+
+def print_table(results: list[dict]) -> None:
+    def cell(r, key, fmt="{:.3f} s"):
+        if key not in r:
+            return "—"
+        return f"> {EXPORT_TIMEOUT:.0f} s" if r[key] == float("inf") else fmt.format(r[key])
+
+    cols = [f"{r['engine']} {r['umkm']:,}" for r in results]
+    lines = [
+        ("build (generate, bulk insert)", "build", "{:.1f} s"),
+        ("standing rebuild (all UMKM)", "rebuild", "{:.2f} s"),
+        ("standing(), kept", "standing", "{:.3f} s"),
+        ("  old: recomputed", "standing_old", "{:.3f} s"),
+        ("manager overview, rendered", "overview", "{:.3f} s"),
+        ("  old: recompute + stats", "overview_old", "{:.3f} s"),
+        ("manager changes a filter", "filter", "{:.3f} s"),
+        ("facilitator list, rendered", "flist", "{:.3f} s"),
+        ("  old: caseload recomputed", "flist_old", "{:.3f} s"),
+        ("excel, whole programme", "excel", "{:.1f} s"),  # inf: stopped at EXPORT_TIMEOUT
+    ]
+    width = max(len(label) for label, *_ in lines) + 2
+    print("| " + "".ljust(width) + " | " + " | ".join(c.rjust(16) for c in cols) + " |")
+    print("|" + "-" * (width + 2) + "|" + "|".join("-" * 18 for _ in cols) + "|")
+    for label, key, fmt in lines:
         print(
-            f"Programme: {n_umkm} UMKM x {n_assess} assessments (CPPB-IRT, "
-            f"{len(load(CPPOB).items)} answers each), {FACILITATORS} facilitators, SQLite"
+            "| "
+            + label.ljust(width)
+            + " | "
+            + " | ".join(cell(r, key, fmt).rjust(16) for r in results)
+            + " |"
         )
-        print(f"  build (generate and insert)          {build:8.2f} s")
-        print(f"  standing() for the manager           {t_stand:8.3f} s  (median of {repeats})")
-        print(f"  manager overview computed + rendered {t_over:8.3f} s  (median of {repeats})")
-        print(f"  manager changes a filter (re-render) {t_filter:8.3f} s  (median of {repeats})")
+    print(
+        "| "
+        + "excel size / peak memory".ljust(width)
+        + " | "
+        + " | ".join(
+            f"{r['excel_bytes'] / 1e6:.0f} MB / {r['excel_peak_mb']} MB".rjust(16) for r in results
+        )
+        + " |"
+    )
+    for r in results:
         print(
-            f"  facilitator my_umkm() ({len(cases)} UMKM)      {t_my:8.3f} s  (median of {repeats})"
+            f"  {r['engine']} {r['umkm']:,}: kept == recomputed: {r['same']}; facilitator "
+            f"caseload {r['caseload']} UMKM; headline {r['headline']}"
         )
-        print(f"  facilitator list computed + rendered {t_flist:8.3f} s  (median of {repeats})")
-        print(
-            f"  facilitator opens one UMKM ({n_assess} assessments, print view) "
-            f"{t_one:6.3f} s  (median of {repeats})"
-        )
-        print(
-            f"  excel export, one regency ({len(stats.apply(rows, filters))} UMKM) "
-            f"{t_xlsx:6.2f} s, {len(data) / 1e6:.1f} MB"
-        )
-        print(f"  headline: {figures}")
-        store.close()
+
+
+def main() -> None:
+    sizes = [int(x) for x in (sys.argv[1] if len(sys.argv) > 1 else "5000,50000").split(",")]
+    n_assess = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    repeats = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    engines = (sys.argv[4] if len(sys.argv) > 4 else "sqlite,postgresql").split(",")
+    n_items = len(load(CPPOB).items)
+    results = []
+    pg = None
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for engine in engines:
+                for n in sizes:
+                    if engine == "sqlite":
+                        url = f"sqlite:///{tmp}/bench-{n}.db"
+                    else:
+                        if pg is None:
+                            from tests.store import pgserver
+
+                            pg = pgserver.PgServer(pgserver.bin_dir()).start()
+                        name = f"bench{n}"
+                        pg.execute(f'CREATE DATABASE "{name}"')
+                        url = pg.url(name)
+                    results.append(run(url, engine, n, n_assess, repeats))
+                    r = results[-1]
+                    print_table([r])
+                    print(
+                        f"{engine} {n}: build {r['build']:.1f} s, overview {r['overview']:.3f} s,"
+                        f" facilitator list {r['flist']:.3f} s",
+                        flush=True,
+                    )
+                    if engine == "sqlite":
+                        Path(f"{tmp}/bench-{n}.db").unlink(missing_ok=True)
+                    else:
+                        pg.execute(f'DROP DATABASE "bench{n}" WITH (FORCE)')
+    finally:
+        if pg is not None:
+            pg.stop()
+    print(
+        f"\nProgramme: UMKM x {n_assess} assessments (CPPB-IRT, {n_items} answers"
+        f" each), {FACILITATORS} facilitators; medians of {repeats} (old paths and the export:"
+        " fewer)\n"
+    )
+    print_table(results)
 
 
 if __name__ == "__main__":
