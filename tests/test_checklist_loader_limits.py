@@ -135,3 +135,11 @@ def test_the_cli_refuses_an_alias_bomb_with_a_located_line(tmp_path):
     r = CliRunner().invoke(app, ["checklists", "validate", str(tmp_path), "--guides", str(GUIDES)])
     assert r.exit_code == 1
     assert "contoh-irtp.yaml:" in r.output and "more than 20 aliases" in r.output
+
+
+def test_a_deeply_nested_file_is_refused_at_its_line(tmp_path):
+    head = GOOD.read_text(encoding="utf-8").split("sections:")[0]
+    path = tmp_path / "contoh-irtp.yaml"
+    path.write_text(f"{head}sections:\n  " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
+    (p,) = cl.validate_dir(tmp_path, GUIDES)
+    assert "maximum depth" in p.message and p.line == head.count("\n") + 2

@@ -476,6 +476,7 @@ def _yaml():
     y = YAML(typ="rt")
     y.allow_duplicate_keys = False
     y.Composer = BudgetComposer
+    y.max_depth = 50  # a checklist is about 6 deep; deeper is refused at its line
     return y
 
 
