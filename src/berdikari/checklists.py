@@ -216,6 +216,8 @@ class Scoring(_Strict):
     """irtp-level only: the levels that qualify for SPP-IRT."""
     explanation: Text
     uncertain: str | None = None
+    provenance: str | None = None
+    """For maintainers only (never shown on owners' pages): where the scoring rule was read."""
     programme_choice: Text | None = None
     """What in this checklist is the programme's own choice rather than the regulation's (e.g.
     how aspects are grouped into stages, or who set the grades); shown apart from the law."""

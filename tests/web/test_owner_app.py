@@ -48,6 +48,7 @@ def visible_text(html: str) -> str:
 class Case(AsyncHTTPTestCase):
     @pytest.fixture(autouse=True)
     def _store(self, tmp_path):
+        self._tmp = tmp_path
         self.store = open_store(f"sqlite:///{tmp_path / 'owner.db'}")
         adm = Service(self.store, system_identity("test"))
         self.umkm, self.pin = adm.add_umkm(
@@ -363,6 +364,41 @@ class Case(AsyncHTTPTestCase):
         assert r.code == 303
         page, new_aid = self.checklist_page()
         assert new_aid != aid and 'type="radio"' in page
+
+    def test_an_owner_on_the_old_version_continues_with_new_and_changed_marks(self):
+        """Issue 14: halal-self-declare went from 1.0 to 2.0 (two items renumbered)."""
+        import os
+        from pathlib import Path
+
+        from tests.store.test_version_carry_over import _version_1_0
+
+        halal = "halal-self-declare"
+        self.sign_in()
+        old_dir = _version_1_0(Path(self._tmp))
+        real = os.environ.get("BERDIKARI_CHECKLISTS_DIR")
+        os.environ["BERDIKARI_CHECKLISTS_DIR"] = str(old_dir)
+        try:
+            owner = self.owner_service()
+            a = owner.start_or_resume_assessment(self.umkm.id, halal)
+            ids = [i.id for i in load(halal).items]
+            owner.save_answers(a.id, {i: ("yes", None) for i in ids})
+            owner.save_answer(a.id, "HALAL-SD-02.02", "partial", "minyak belum berlogo")
+        finally:
+            if real is None:
+                os.environ.pop("BERDIKARI_CHECKLISTS_DIR")
+            else:
+                os.environ["BERDIKARI_CHECKLISTS_DIR"] = real
+        r = self.req(f"/penilaian/daftar/{halal}")
+        page = r.body.decode()
+        assert r.code == 200
+        assert page.count('class="bdk-mark bdk-mark-changed"') == 2
+        assert "Daftar ini sudah diperbarui" in page
+        # an unchanged answer and its note came along; the changed questions are open
+        c = load(halal)
+        assert 'name="a-halal-sd-02.02" value="partial" checked' in page
+        assert "minyak belum berlogo" in page
+        assert 'name="a-halal-sd-01.05" value="yes" checked' not in page
+        assert len(c.items) == len(ids)
 
     def test_other_owners_pdf_is_not_given(self):
         self.sign_in()

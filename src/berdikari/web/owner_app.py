@@ -37,7 +37,7 @@ from urllib.parse import urlencode
 
 from tornado import web
 
-from berdikari import routes, scoring
+from berdikari import routes, scoring, versions
 from berdikari.checklists import Checklist, guide_url, load_all
 from berdikari.i18n import t
 from berdikari.owner_report import (
@@ -50,6 +50,7 @@ from berdikari.owner_report import (
     summary,
     summary_pdf,
 )
+from berdikari.vocab import OPEN_ACTION_STATUSES
 from berdikari.web.owner_files import AnswersFileError, read_answers_file
 from berdikari.web.owner_texts import script_texts, texts
 from berdikari.web.render import render
@@ -195,7 +196,7 @@ def action_rows(actions, checklist: Checklist | None, lang: str) -> list[dict]:
     today = date.today()
     out = []
     for a in actions:
-        if a.status not in ("open", "in-progress"):
+        if a.status not in OPEN_ACTION_STATUSES:
             continue
         about = ""
         if a.item_id:
@@ -554,6 +555,7 @@ class ChecklistHandler(OwnerHandler):
             "status": None,
             "imported": preload is not None,
             "actions": [],
+            "marks": {},
         }
         if preload is not None:
             context["answers"], context["notes"] = preload["answers"], preload["notes"]
@@ -578,10 +580,19 @@ class ChecklistHandler(OwnerHandler):
         views = await blocking(svc.assessments, umkm.id)
         mine = [a for a in views if a.filled_by == "owner" and a.checklist_id == checklist.id]
         latest = mine[-1] if mine else None
-        if latest is None or (
-            latest.status == "draft" and latest.checklist_version != checklist.version
-        ):
+        if latest is None or latest.checklist_version != checklist.version:
+            # a new version continues from the old one: what still holds is carried over
             latest = await blocking(svc.start_or_resume_assessment, umkm.id, checklist.id)
+        older = [a for a in mine if a.checklist_version != checklist.version]
+        if older and latest.checklist_version == checklist.version:
+            d = versions.diff(checklist.id, older[-1].checklist_version, checklist.version)
+            context["marks"] = {i.id: m for i in checklist.items if (m := d.mark(i.id))}
+            if context["marks"]:
+                context["message"] = t(
+                    "This checklist was updated. Questions marked New or Changed need your "
+                    "answer; your other answers were kept.",
+                    self.lang,
+                )
         actions = await blocking(svc.actions, umkm.id)
         context["actions"] = action_rows(actions, checklist, self.lang)
         context["assessment"] = latest.id

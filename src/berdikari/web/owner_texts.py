@@ -56,6 +56,8 @@ def texts(lang: str) -> dict[str, str]:
         **{answer.value: answer.label(lang) for answer in vocab.Answer},
         "not_answered": t("Not answered", lang),
         "na_when": t("Choose this only if: {when}", lang),
+        "mark_new": t("New", lang),
+        "mark_changed": t("Changed", lang),
         "not_started": t("Not started", lang),
         "in_progress": t("In progress", lang),
         "done": t("Done", lang),
