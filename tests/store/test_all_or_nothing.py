@@ -277,3 +277,46 @@ def test_a_staff_account_and_its_new_organisation_are_one_transaction(world, sto
     with world.store.read() as s:
         actions = list(s.execute(select(AuditLog.action).order_by(AuditLog.id)).scalars())
     assert actions[-2:] == ["organisation-add", "staff-add"]
+
+
+def _fail_audit_of(monkeypatch, action: str) -> None:
+    """Make the audit row of ``action`` fail: it is written last, after every other part."""
+    from berdikari.store.access import Guarded
+
+    real = Guarded._audit
+
+    def audit(self, s, act, *args, **kwargs):
+        if act == action:
+            raise RuntimeError(f"the server died writing the {act} audit row")
+        return real(self, s, act, *args, **kwargs)
+
+    monkeypatch.setattr(Guarded, "_audit", audit)
+
+
+def test_a_milestone_and_its_products_permit_are_one_transaction(world, monkeypatch):
+    p = world.fa.add_product(world.u1.id, "Kerupuk", "pangan-olahan")
+    _fail_audit_of(monkeypatch, "milestone-add")
+    with pytest.raises(RuntimeError):
+        world.fa.add_milestone(world.u1.id, "p-irt", ON, "2086271010001-31", p.id)
+    assert world.fa.milestones(world.u1.id) == []
+    [product] = world.fa.umkm(world.u1.id).products
+    assert product.permit_number is None
+
+
+def test_a_verification_and_its_answers_are_one_transaction(world, monkeypatch):
+    answers = {f"UJI-{s:02d}.{n:02d}": "yes" for s in (1, 2, 3) for n in range(1, 9)}
+    a = world.owner1.start_or_resume_assessment(world.u1.id, "uji-irtp")
+    world.owner1.save_answers(a.id, {k: (v, None) for k, v in answers.items()})
+    world.owner1.submit_assessment(a.id)
+    _fail_audit_of(monkeypatch, "assessment-verify")
+    with pytest.raises(RuntimeError):
+        world.fa.verify_assessment(a.id, {"UJI-02.02": ("no", "bocor")})
+    assert [x.status for x in world.admin.assessments(world.u1.id)] == ["submitted"]
+
+
+def test_a_reassignment_is_one_transaction(world, monkeypatch):
+    _fail_audit_of(monkeypatch, "assign")
+    with pytest.raises(RuntimeError):
+        world.admin.assign(world.u1.id, world.fac_b.id)
+    [active] = [x for x in world.admin.assignments(world.u1.id) if x.active]
+    assert active.facilitator_id == world.fac_a.id
