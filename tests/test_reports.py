@@ -61,25 +61,47 @@ def test_counted_is_the_facilitators_verified_copy_only():
     assert standard.umkm_meets_now(rows[:1]) == (True, early, ["a"])
 
 
+SHEETS_ID = ["Ringkasan", "UMKM", "Penilaian", "Jawaban", "Tindakan", "Capaian", "Kunjungan"]
+
+
 def test_excel_has_a_sheet_per_table_and_typed_text_stays_text(world):
     store, _d, _v = world
     svc = Service(store, identity(store, "manajer"))
     tables = reports.export_tables(svc)
     rows = svc.standing()
     wb = load_workbook(io.BytesIO(reports.excel_bytes(tables, reports.summary_rows(rows))))
-    assert wb.sheetnames == list(reports.SHEETS.values())
+    assert wb.sheetnames == SHEETS_ID
     assert wb["UMKM"].max_row - 1 == len(rows) == 3
     assert wb["Penilaian"].max_row - 1 == 2
     actions = list(wb["Tindakan"].iter_rows(values_only=True))
-    title = actions[1][actions[0].index("title")]
+    title = actions[1][actions[0].index("Tindakan")]
     assert title == "=cmd|' /C calc'!A0"
-    cell = wb["Tindakan"].cell(row=2, column=actions[0].index("title") + 1)
+    cell = wb["Tindakan"].cell(row=2, column=actions[0].index("Tindakan") + 1)
     assert cell.data_type == "s"  # never a formula
     answers = list(wb["Jawaban"].iter_rows(values_only=True))
-    notes = [r[answers[0].index("note")] for r in answers[1:]]
+    notes = [r[answers[0].index("Catatan")] for r in answers[1:]]
     assert EVIL_NOTE in notes and "=HYPERLINK(1)" in notes
     summary = list(wb["Ringkasan"].iter_rows(values_only=True))
-    assert summary[1][summary[0].index("meets_standard")] == 1
+    assert summary[0][0] == "Kabupaten/kota" and summary[1][0] == "Semua UMKM"
+    meets = summary[0].index(reports.label("headline", "meets_standard", "id"))
+    assert summary[1][meets] == 1
+    umkm = list(wb["UMKM"].iter_rows(values_only=True))
+    col = umkm[0].index("Memenuhi standar sekarang")
+    assert sorted(r[col] for r in umkm[1:]) == ["Tidak", "Tidak", "Ya"]
+
+
+def test_english_on_request(world):
+    store, _d, _v = world
+    svc = Service(store, identity(store, "manajer"))
+    out = io.BytesIO()
+    reports.write_programme_workbook(svc, out, "en")
+    wb = load_workbook(io.BytesIO(out.getvalue()))
+    assert wb.sheetnames == [
+        "Summary", "UMKM", "Assessments", "Answers", "Actions", "Milestones", "Visits"
+    ]  # fmt: skip
+    head = next(wb["UMKM"].iter_rows(values_only=True))
+    assert head[:3] == ("UMKM ID", "UMKM code", "Business name")
+    assert "Meets the standard now" in head
 
 
 def test_excel_answers_are_those_of_the_current_assessments(world):
@@ -93,7 +115,8 @@ def test_excel_answers_are_those_of_the_current_assessments(world):
     slim = reports.export_tables(svc, rows=rows, current_answers=True)
     assert {a["assessment_id"] for a in slim["answers"]} == {verified["assessment_id"]}
     assert len(tables["answers"]) == 2 * len(slim["answers"])  # the original is in the CSV
-    assert slim["answers"] == reports.current_answers_only(tables, rows)["answers"]
+    current = [a for a in tables["answers"] if a["assessment_id"] == verified["assessment_id"]]
+    assert slim["answers"] == current
 
 
 def test_declared_columns_match_the_rows_and_empty_tables_keep_their_header(world):
@@ -103,8 +126,13 @@ def test_declared_columns_match_the_rows_and_empty_tables_keep_their_header(worl
         assert rows, name
         assert tuple(rows[0]) == reports.COLUMNS[name], name
     wb = load_workbook(io.BytesIO(reports.excel_bytes({"actions": []})))
-    assert next(wb["Tindakan"].iter_rows(values_only=True)) == reports.COLUMNS["actions"]
-    assert reports.csv_bytes([], "visits").decode("utf-8-sig").startswith("visit_id,umkm_id")
+    assert wb.sheetnames == SHEETS_ID[1:]  # every table, even those not given
+    head = next(wb["Tindakan"].iter_rows(values_only=True))
+    assert head == tuple(reports.header("actions", "id"))
+    assert len(head) == len(reports.COLUMNS["actions"]) and head[:2] == ("ID tindakan", "ID UMKM")
+    csv_head = reports.csv_bytes([], "visits").decode("utf-8-sig")
+    assert csv_head.startswith("ID kunjungan,ID UMKM,Kode UMKM")
+    assert set(reports.HEADERS) == {c for cols in reports.COLUMNS.values() for c in cols}
 
 
 def test_filters_apply_to_every_sheet(world):
@@ -126,16 +154,26 @@ def test_export_is_scoped_to_the_callers_role(world):
     assert tables["answers"] == []
 
 
-def test_too_many_rows_for_excel_is_a_clear_error(monkeypatch):
+def test_a_table_longer_than_an_excel_sheet_continues_on_the_next(monkeypatch):
     monkeypatch.setattr(reports, "EXCEL_MAX_ROWS", 2)
-    with pytest.raises(reports.ExportTooLarge, match="Jawaban: 3 rows"):
-        reports.excel_bytes({"answers": [{"a": 1}] * 3})
+    answers = [{"assessment_id": n, "note": f"n{n}"} for n in range(5)]
+    wb = load_workbook(io.BytesIO(reports.excel_bytes({"answers": answers})))
+    parts = ["Jawaban", "Jawaban (2)", "Jawaban (3)"]
+    assert [s for s in wb.sheetnames if s.startswith("Jawaban")] == parts
+    got = []
+    for name in parts:
+        lines = list(wb[name].iter_rows(values_only=True))
+        assert lines[0] == tuple(reports.header("answers", "id")) and len(lines) <= 3
+        got += [r[0] for r in lines[1:]]
+    assert got == [0, 1, 2, 3, 4]  # every row, in order, none lost
 
 
 def test_csv_neutralises_formulas_and_keeps_numbers():
-    out = reports.csv_bytes([{"t": "=1+2", "n": -5, "s": "@x", "ok": "Ibu <Sari>"}])
-    text = out.decode("utf-8-sig")
-    assert text.splitlines()[1] == "'=1+2,-5,'@x,Ibu <Sari>"
+    row = {"action_id": -5, "code": "@x", "title": "=1+2", "responsible": "owner"}
+    text = reports.csv_bytes([row], "actions").decode("utf-8-sig")
+    assert text.splitlines()[1] == "-5,,'@x,'=1+2,,,,,Pemilik,,"
+    note = reports.csv_bytes([{"note": "Ibu <Sari>"}], "milestones").decode("utf-8-sig")
+    assert note.splitlines()[1].endswith(",Ibu <Sari>")
 
 
 def test_visit_report_pdf_and_html(world):

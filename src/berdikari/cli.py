@@ -697,6 +697,45 @@ def restore_cmd(
     typer.echo(f"{sum(counts.values())} rows in {len(counts)} tables restored from {file}")
 
 
+EXPORT_SUFFIX = {"xlsx": ".xlsx", "csv": ".zip"}
+
+
+@app.command("export")
+def export_cmd(
+    file: Annotated[Path, typer.Argument(help="File to write: FILE.xlsx, or FILE.zip for CSV")],
+    lang: Lang = "id",
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="xlsx (one workbook) or csv (a .zip of CSV files)"),
+    ] = None,
+    database_url: StoreUrl = None,
+) -> None:
+    """Write the whole programme (everything a manager may see) to FILE in Indonesian (or
+    English with --lang en): a workbook, or with --format csv a ZIP of one CSV per table.
+    Built in bounded memory; the file appears only when complete (for a nightly job)."""
+    from berdikari import reports
+
+    _check_choice(lang, ("id", "en"), "--lang")
+    if fmt is None:
+        fmt = "csv" if file.suffix.lower() == ".zip" else "xlsx"
+    _check_choice(fmt, reports.FORMATS, "--format")
+    if file.suffix.lower() != EXPORT_SUFFIX[fmt]:
+        _fail(f"berdikari: {file}: a {fmt} export is written to a {EXPORT_SUFFIX[fmt]} file")
+    if not file.parent.is_dir():
+        _fail(f"berdikari: {file}: the folder {file.parent} does not exist")
+    if file.is_dir():
+        _fail(f"berdikari: {file} is a folder; give a file name")
+    store, svc = _admin(database_url)
+    try:
+        counts = _store_call(reports.write_programme_workbook, svc, file, lang, fmt=fmt)
+    except OSError as exc:
+        _fail(f"berdikari: cannot write {file}: {exc.strerror or exc}")
+    finally:
+        store.close()
+    detail = ", ".join(f"{n} {name}" for name, n in counts.items())
+    typer.echo(f"Programme written to {file} ({detail})")
+
+
 @standing_app.command("rebuild")
 def standing_rebuild_cmd(database_url: StoreUrl = None) -> None:
     """Recompute every UMKM's standing from its assessments, visits, actions and milestones

@@ -10,6 +10,9 @@ password hashes) are never in any table. Sign in first with :func:`sign_in`::
     df = frames(me)                 # {"umkm": DataFrame, "assessments": ..., ...}
     df["umkm"].groupby("regency")["meets_standard"].sum()
 
+The columns and values are the stored keys (``meets_standard``, ``pangan-olahan``), not words:
+README presents these frames for analysts, whose code must not change with the reader's language.
+People read the same tables in words through the Excel and CSV export (:mod:`berdikari.reports`).
 This module never writes and never bypasses the service layer.
 """
 

@@ -1,10 +1,13 @@
 """Documents made from the data: the programme export (Excel, CSV) and the printable visit report
-(PDF with an embedded Unicode font, and an HTML print view).
+(PDF with an embedded Unicode font, and an HTML print view), in the reader's language.
 
-The export's tables come from the service layer (so they hold only what the caller may see), with
-the manager's filters applied to every sheet; "meets the standard" comes from
+The export's rows come from the service layer (so they hold only what the caller may see), with
+the manager's filters applied once, in the store; "meets the standard" comes from
 :mod:`berdikari.standard`, the summary from :mod:`berdikari.stats` (the same figures the screen
-shows). Text typed by users is written as text, never as a formula or as HTML. This module never
+shows). Sheets, headers and values are written as words (:func:`label`), never as the store's keys;
+the analysts' DataFrames (:mod:`berdikari.data`) keep the keys. The workbook is streamed
+(openpyxl's write-only mode, rows read a batch at a time), so the whole programme fits in bounded
+memory. Text typed by users is written as text, never as a formula or as HTML. This module never
 touches the database itself.
 """
 
@@ -12,22 +15,29 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
-from berdikari import standard, stats
+from berdikari import standard, stats, vocab
 from berdikari.i18n import t
 
 SHEETS = {
-    "summary": "Ringkasan",
+    "summary": "Summary",
     "umkm": "UMKM",
-    "assessments": "Penilaian",
-    "answers": "Jawaban",
-    "actions": "Tindakan",
-    "milestones": "Capaian",
-    "visits": "Kunjungan",
+    "assessments": "Assessments",
+    "answers": "Answers",
+    "actions": "Actions",
+    "milestones": "Milestones",
+    "visits": "Visits",
 }
+"""Each sheet's name (an English msgid; :func:`berdikari.i18n.t` gives the Indonesian)."""
+
 COLUMNS: dict[str, tuple[str, ...]] = {
     "umkm": (
         "umkm_id", "code", "name", "owner_name", "regency", "province", "size", "nib",
@@ -56,12 +66,104 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "visit_id", "umkm_id", "code", "facilitator", "visited_on", "kind", "met_with", "summary",
     ),
 }  # fmt: skip
-"""The columns of each exported table, so that an empty table still has its header
-(``tests/test_reports.py`` checks them against the rows the service layer gives)."""
+"""The columns of each exported table, by key (the DataFrames' column names), so that an empty
+table still has its header (``tests/test_reports.py`` checks them against the service's rows)."""
+
+HEADERS: dict[str, str] = {
+    "umkm_id": "UMKM ID",
+    "code": "UMKM code",
+    "name": "Business name",
+    "owner_name": "Owner",
+    "regency": "Regency/city",
+    "province": "Province",
+    "size": "Business size",
+    "nib": "NIB",
+    "categories": "Product category",
+    "facilitator": "Facilitator",
+    "created_at": "Created at",
+    "organisation": "Facilitator organisation",
+    "enrolled_on": "Enrolled on",
+    "assessed": "Self-assessed",
+    "verified": "Verified",
+    "meets_standard": "Meets the standard now",
+    "standard_since": "Meets the standard since",
+    "standard_checklists": "Standards met",
+    "level": "IRTP level",
+    "readiness": "Readiness (%)",
+    "permits": "Permits",
+    "open_actions": "Open actions",
+    "overdue_actions": "Overdue actions",
+    "last_visit": "Last visit",
+    "days_since_visit": "Days since the last visit",
+    "submissions_waiting": "Waiting for verification",
+    "stuck": "Stuck",
+    "assessment_id": "Assessment ID",
+    "checklist_id": "Checklist",
+    "checklist_version": "Checklist version",
+    "filled_by": "Filled in by",
+    "status": "Status",
+    "verifies_id": "Verifies assessment ID",
+    "submitted_at": "Submitted at",
+    "verified_at": "Verified at",
+    "complete": "All questions answered",
+    "passed": "Passed",
+    "counts": "Counted by the programme",
+    "item_id": "Question",
+    "value": "Answer",
+    "note": "Note",
+    "set_by_role": "Answered by (role)",
+    "set_by": "Answered by",
+    "set_at": "Answered at",
+    "action_id": "Action ID",
+    "title": "Action",
+    "due_date": "Due date",
+    "responsible": "Responsible",
+    "done_at": "Done at",
+    "milestone_id": "Milestone ID",
+    "kind": "Kind",
+    "achieved_on": "Achieved on",
+    "number": "Number (permit, certificate)",
+    "product_id": "Product ID",
+    "visit_id": "Visit ID",
+    "visited_on": "Date",
+    "met_with": "Met with",
+    "summary": "Findings",
+}
+"""Each column's header (an English msgid), the same words in every sheet."""
+
+VOCABULARY: dict[tuple[str, str], str] = {
+    ("umkm", "size"): "size",
+    ("umkm", "categories"): "category",
+    ("umkm", "assessed"): "bool",
+    ("umkm", "verified"): "bool",
+    ("umkm", "meets_standard"): "bool",
+    ("umkm", "standard_checklists"): "checklist",
+    ("umkm", "permits"): "permits",
+    ("umkm", "stuck"): "bool",
+    ("assessments", "checklist_id"): "checklist",
+    ("assessments", "filled_by"): "role",
+    ("assessments", "status"): "assessment_status",
+    ("assessments", "complete"): "bool",
+    ("assessments", "passed"): "bool",
+    ("assessments", "counts"): "bool",
+    ("assessments", "meets_standard"): "bool",
+    ("answers", "checklist_id"): "checklist",
+    ("answers", "item_id"): "item",
+    ("answers", "value"): "answer",
+    ("answers", "set_by_role"): "role",
+    ("actions", "checklist_id"): "checklist",
+    ("actions", "item_id"): "item",
+    ("actions", "status"): "action_status",
+    ("actions", "responsible"): "role",
+    ("milestones", "kind"): "milestone_kind",
+    ("visits", "kind"): "visit_kind",
+}
+"""Which vocabulary a column's values belong to: written as their labels (:func:`label`)."""
 
 EXCEL_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
 """Debian's fonts-dejavu-core (scripts/install-system-deps.sh)."""
+FORMATS = ("xlsx", "csv")
 
 
 class ExportTooLarge(ValueError):
@@ -80,6 +182,76 @@ class ExportTooLarge(ValueError):
         super().__init__(self.message)
 
 
+# --- words for the store's keys --------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def label(vocabulary: str, key, lang: str) -> str:
+    """The words for one value of a vocabulary, in ``lang``: the one place the export and the
+    visit report find their labels (the stored vocabularies' from :mod:`berdikari.vocab`).
+    An unknown value is shown as it is (a value the code no longer knows is not hidden)."""
+    if key is None or key == "":
+        return ""
+    if vocabulary == "bool":
+        return t("Yes" if key else "No", lang)
+    if vocabulary == "checklist":
+        from berdikari.checklists import load_all
+
+        found = load_all().get(key)
+        return found.title.get(lang) if found else str(key)
+    if vocabulary == "headline":
+        from berdikari.apps.programme import headline_labels
+
+        return headline_labels(lang).get(key, str(key))
+    if vocabulary == "dimension":
+        from berdikari.apps.programme import dimension_label
+
+        return dimension_label(key, lang)
+    stored = {
+        "category": vocab.ProductCategory,
+        "answer": vocab.Answer,
+        "assessment_status": vocab.AssessmentStatus,
+        "role": vocab.Role,
+        "size": vocab.Size,
+        "visit_kind": vocab.VisitKind,
+        "action_status": vocab.ActionStatus,
+        "milestone_kind": vocab.MilestoneKind,
+    }[vocabulary]
+    return stored.label_of(key, lang)
+
+
+@lru_cache(maxsize=8192)
+def item_label(checklist_id: str | None, item_id: str | None, lang: str) -> str:
+    """A checklist item as people know it: its question number and requirement."""
+    if not item_id:
+        return ""
+    from berdikari.checklists import load_all
+
+    found = load_all().get(checklist_id or "")
+    for n, item in enumerate(found.items if found else (), 1):
+        if item.id == item_id:
+            return t(
+                "{number}. {requirement}", lang, number=n, requirement=item.requirement.get(lang)
+            )
+    return item_id
+
+
+def _value(table: str, col: str, row: dict, lang: str):
+    """One cell's value, in words where the column holds a vocabulary."""
+    value = row.get(col)
+    vocabulary = VOCABULARY.get((table, col))
+    if vocabulary is None or value is None:
+        return value
+    if vocabulary == "item":
+        return item_label(row.get("checklist_id"), value, lang)
+    if vocabulary == "permits":
+        parts = (p.partition(":") for p in value.split(",") if p)
+        return "; ".join(f"{label('milestone_kind', k, lang)} {n}".strip() for k, _sep, n in parts)
+    if vocabulary in ("category", "checklist"):
+        return "; ".join(label(vocabulary, k, lang) for k in value.split(",") if k)
+    return label(vocabulary, value, lang)
+
+
 def _cell(value):
     if isinstance(value, datetime):
         return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
@@ -88,13 +260,47 @@ def _cell(value):
     return value
 
 
-def export_tables(
+# --- the tables --------------------------------------------------------------------------------
+
+
+def _umkm_row(raw: dict, r) -> dict:
+    """The UMKM's own fields and its standing (a :class:`~berdikari.store.standing.StandingView`)."""
+    return {
+        **raw,
+        "organisation": r.organisation,
+        "enrolled_on": r.enrolled_on,
+        "assessed": r.assessed,
+        "verified": r.verified,
+        "meets_standard": r.meets_standard,
+        "standard_since": r.standard_since,
+        "standard_checklists": ",".join(r.standard_checklists),
+        "level": r.level,
+        "readiness": r.readiness,
+        "permits": ",".join(f"{k}:{n or ''}" for k, n, _on in r.permits),
+        "open_actions": r.open_actions,
+        "overdue_actions": r.overdue_actions,
+        "last_visit": r.last_visit,
+        "days_since_visit": r.days_since_visit,
+        "submissions_waiting": r.submissions_waiting,
+        "stuck": stats.is_stuck(r),
+    }
+
+
+def _assessment_row(a: dict) -> dict:
+    return a | {
+        "counts": standard.counts(a["status"], a["verifies_id"]),
+        "meets_standard": standard.meets(a["status"], a["verifies_id"], {"passed": a["passed"]}),
+    }
+
+
+def stream_tables(
     svc,
     filters: stats.Filters | None = None,
     rows: list | None = None,
     current_answers: bool = False,
-) -> dict[str, list[dict]]:
-    """Every table the service's identity may see, limited to the UMKM ``filters`` keep.
+) -> Iterator[tuple[str, dict]]:
+    """``(table, row)`` of every table the service's identity may see, limited to the UMKM
+    ``filters`` keep (the store applies them; nothing is filtered twice), table after table.
 
     ``umkm`` carries each UMKM's standing (meets the standard, since when, level, readiness,
     permits, actions, visits); ``assessments`` say per row whether the programme counts it and
@@ -104,56 +310,30 @@ def export_tables(
     """
     if rows is None:
         rows = stats.apply(svc.standing(), filters)
-    keep = {r.umkm_id for r in rows}
-    current = sorted({aid for r in rows for aid in r.current}) if current_answers else None
-    raw = svc.export_rows(sorted(keep), answers_of=current)
-    out: dict[str, list[dict]] = {}
-    by_id = {u["umkm_id"]: u for u in raw["umkm"]}
-    out["umkm"] = [
-        {
-            **by_id[r.umkm_id],
-            "organisation": r.organisation,
-            "enrolled_on": r.enrolled_on,
-            "assessed": r.assessed,
-            "verified": r.verified,
-            "meets_standard": r.meets_standard,
-            "standard_since": r.standard_since,
-            "standard_checklists": ",".join(r.standard_checklists),
-            "level": r.level,
-            "readiness": r.readiness,
-            "permits": ",".join(f"{k}:{n or ''}" for k, n, _on in r.permits),
-            "open_actions": r.open_actions,
-            "overdue_actions": r.overdue_actions,
-            "last_visit": r.last_visit,
-            "days_since_visit": r.days_since_visit,
-            "submissions_waiting": r.submissions_waiting,
-            "stuck": stats.is_stuck(r),
-        }
-        for r in rows
-        if r.umkm_id in by_id
-    ]
-    out["assessments"] = [
-        a
-        | {
-            "counts": standard.counts(a["status"], a["verifies_id"]),
-            "meets_standard": standard.meets(
-                a["status"], a["verifies_id"], {"passed": a["passed"]}
-            ),
-        }
-        for a in raw["assessments"]
-        if a["umkm_id"] in keep
-    ]
-    for name in ("answers", "actions", "milestones", "visits"):
-        out[name] = [x for x in raw.get(name, []) if x["umkm_id"] in keep]
+    ids = None if filters is None else [r.umkm_id for r in rows]
+    current = [aid for r in rows for aid in r.current] if current_answers else None
+    standing = {r.umkm_id: r for r in rows}
+    for name, row in svc.export_stream(ids, answers_of=current):
+        if name == "umkm":
+            if row["umkm_id"] in standing:  # a UMKM enrolled since the standing was read
+                yield name, _umkm_row(row, standing[row["umkm_id"]])
+        elif name == "assessments":
+            yield name, _assessment_row(row)
+        else:
+            yield name, row
+
+
+def export_tables(
+    svc,
+    filters: stats.Filters | None = None,
+    rows: list | None = None,
+    current_answers: bool = False,
+) -> dict[str, list[dict]]:
+    """:func:`stream_tables` kept in lists, by key (the analysts' DataFrames, small exports)."""
+    out: dict[str, list[dict]] = {name: [] for name in COLUMNS}
+    for name, row in stream_tables(svc, filters, rows, current_answers):
+        out[name].append(row)
     return out
-
-
-def current_answers_only(tables: dict[str, list[dict]], rows: list) -> dict[str, list[dict]]:
-    """The tables with ``answers`` limited to each UMKM's current assessments (the latest
-    verified, else submitted, per checklist): what Excel gets, so that a large programme fits a
-    workbook. The CSV export and :func:`berdikari.data.frames` keep every answer."""
-    current = {aid for r in rows for aid in r.current}
-    return tables | {"answers": [a for a in tables["answers"] if a["assessment_id"] in current]}
 
 
 def summary_rows(svc_rows: list, dimension: str = "regency") -> list[dict]:
@@ -161,34 +341,93 @@ def summary_rows(svc_rows: list, dimension: str = "regency") -> list[dict]:
     return [{"key": "TOTAL"} | stats.headline(svc_rows)] + stats.by(svc_rows, dimension)
 
 
-def excel_bytes(tables: dict[str, list[dict]], summary: list[dict] | None = None) -> bytes:
-    """An .xlsx workbook: a summary sheet (if given), then one sheet per table, header first.
+def _summary_lines(summary: list[dict], dimension: str, lang: str) -> Iterator[list]:
+    """The summary sheet's header and lines, in words."""
+    if not summary:
+        return
+    keys = [k for k in summary[0] if k != "key"]
+    yield [label("dimension", dimension, lang)] + [label("headline", k, lang) for k in keys]
+    for line in summary:
+        key = line["key"]
+        if key == "TOTAL":
+            key = t("All UMKM", lang)
+        elif dimension == "category":
+            key = label("category", key, lang)
+        yield [key] + [line.get(k) for k in keys]
 
-    Strings are written as text even when they begin with ``=`` (never run as a formula).
-    Raises :class:`ExportTooLarge` when a table exceeds Excel's row limit.
-    """
-    from openpyxl import Workbook
+
+def header(name: str, lang: str) -> list[str]:
+    """A table's header row in words."""
+    return [t(HEADERS[c], lang) for c in COLUMNS[name]]
+
+
+def _lines(named: Iterable[tuple[str, dict]], lang: str) -> Iterator[tuple[str, list]]:
+    for name, row in named:
+        yield name, [_cell(_value(name, c, row, lang)) for c in COLUMNS[name]]
+
+
+def _text_cell(ws, value):
     from openpyxl.cell import WriteOnlyCell
 
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"  # text, never a formula
+        return cell
+    return value
+
+
+def _write_xlsx(out, lines: Iterator[tuple[str, list]], summary_lines, lang: str) -> dict:
+    """Stream the lines into a write-only workbook; a table longer than Excel's sheet
+    continues on "<sheet> (2)", "<sheet> (3)", … (header repeated). Returns rows per table."""
+    from openpyxl import Workbook
+
     wb = Workbook(write_only=True)
-    named = ([("summary", summary)] if summary is not None else []) + list(tables.items())
-    for name, rows in named:
-        if len(rows) > EXCEL_MAX_ROWS:
-            raise ExportTooLarge(SHEETS.get(name, name), len(rows), EXCEL_MAX_ROWS)
-        ws = wb.create_sheet(SHEETS.get(name, name)[:31])
-        columns = list(rows[0]) if rows else list(COLUMNS.get(name, ()))
-        ws.append(columns)
-        for row in rows:
-            cells = []
-            for col in columns:
-                value = _cell(row.get(col))
-                if isinstance(value, str) and value.startswith("="):
-                    value = WriteOnlyCell(ws, value=value)
-                    value.data_type = "s"  # text, never a formula
-                cells.append(value)
-            ws.append(cells)
+    if summary_lines is not None:
+        ws = wb.create_sheet(t(SHEETS["summary"], lang)[:31])
+        for line in summary_lines:
+            ws.append([_text_cell(ws, v) for v in line])
+    counts: dict[str, int] = {}
+    ws = None
+    current = None
+    in_sheet = 0
+
+    def new_sheet(name: str):
+        part = counts[name] // EXCEL_MAX_ROWS + 1
+        title = t(SHEETS[name], lang) + (f" ({part})" if part > 1 else "")
+        sheet = wb.create_sheet(title[:31])
+        sheet.append(header(name, lang))
+        return sheet
+
+    pending = iter(COLUMNS)  # every table gets its sheet, even an empty one, in order
+    for name, line in lines:
+        while current != name:
+            current = next(pending)
+            counts[current] = 0
+            ws, in_sheet = new_sheet(current), 0
+        if in_sheet == EXCEL_MAX_ROWS:
+            ws, in_sheet = new_sheet(name), 0
+        ws.append([_text_cell(ws, v) for v in line])
+        counts[name] += 1
+        in_sheet += 1
+    for rest in pending:
+        counts[rest] = 0
+        new_sheet(rest)
+    wb.save(out)
+    return counts
+
+
+def excel_bytes(
+    tables: dict[str, list[dict]], summary: list[dict] | None = None, lang: str = "id"
+) -> bytes:
+    """An .xlsx workbook in ``lang``: a summary sheet (if given, by regency), then one sheet per
+    table (every table in ``COLUMNS``; those not given are empty), header first, values in words.
+
+    Strings are written as text even when they begin with ``=`` (never run as a formula).
+    """
     buf = io.BytesIO()
-    wb.save(buf)
+    named = ((name, row) for name in COLUMNS for row in tables.get(name, ()))
+    summary_lines = None if summary is None else _summary_lines(summary, "regency", lang)
+    _write_xlsx(buf, _lines(named, lang), summary_lines, lang)
     return buf.getvalue()
 
 
@@ -209,16 +448,96 @@ def _is_number(s: str) -> bool:
     return True
 
 
-def csv_bytes(rows: list[dict], name: str | None = None) -> bytes:
-    """One table as CSV (UTF-8 with a BOM, so spreadsheet programs read the accents); an empty
-    table ``name`` still gets its header."""
+def _csv_write(stream, name: str, rows: Iterable[dict], lang: str) -> int:
+    writer = csv.writer(stream)
+    writer.writerow(header(name, lang))
+    n = 0
+    for _name, line in _lines(((name, row) for row in rows), lang):
+        writer.writerow([_csv_text(v) for v in line])
+        n += 1
+    return n
+
+
+def csv_bytes(rows: list[dict], name: str, lang: str = "id") -> bytes:
+    """One table as CSV in ``lang`` (UTF-8 with a BOM, so spreadsheet programs read the
+    accents), header first, values in words; an empty table still gets its header."""
     buf = io.StringIO()
-    columns = list(rows[0]) if rows else list(COLUMNS.get(name or "", ()))
-    writer = csv.writer(buf)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_csv_text(row.get(c)) for c in columns])
+    _csv_write(buf, name, rows, lang)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def csv_file_name(name: str, lang: str) -> str:
+    """A table's file name inside the CSV export: its sheet name, e.g. ``Penilaian.csv``."""
+    return t(SHEETS[name], lang) + ".csv"
+
+
+def _write_csv_zip(out, named: Iterator[tuple[str, dict]], summary_lines, lang: str) -> dict:
+    """One CSV per table (and the summary) in a ZIP, each written as its rows arrive."""
+    counts: dict[str, int] = {}
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        if summary_lines is not None:
+            with zf.open(csv_file_name("summary", lang), "w") as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+                writer = csv.writer(text)
+                for line in summary_lines:
+                    writer.writerow([_csv_text(v) for v in line])
+                text.flush()
+                text.detach()
+        rows = iter(named)
+        head = next(rows, None)
+        for name in COLUMNS:
+
+            def this_table(name=name):
+                nonlocal head
+                while head is not None and head[0] == name:
+                    yield head[1]
+                    head = next(rows, None)
+
+            with zf.open(csv_file_name(name, lang), "w") as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+                counts[name] = _csv_write(text, name, this_table(), lang)
+                text.flush()
+                text.detach()
+    return counts
+
+
+def write_programme_workbook(
+    svc,
+    path,
+    lang: str = "id",
+    filters: stats.Filters | None = None,
+    fmt: str = "xlsx",
+    rows: list | None = None,
+) -> dict[str, int]:
+    """Write everything ``svc``'s identity may see (limited by ``filters``) to ``path``, in
+    bounded memory: an .xlsx workbook (``fmt="xlsx"``: summary by regency, then one sheet per
+    table, answers of the current assessments only) or a ZIP of CSV files (``fmt="csv"``: the same
+    tables with every answer). ``path`` may also be a binary file object. The file appears only
+    once complete (written beside it, then renamed). Returns the rows written per table."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")
+    if rows is None:
+        rows = stats.apply(svc.standing(), filters)
+    summary_lines = _summary_lines(summary_rows(rows, "regency"), "regency", lang)
+    named = stream_tables(svc, filters, rows, current_answers=fmt == "xlsx")
+    if not isinstance(path, str | os.PathLike):
+        return _write(path, named, summary_lines, lang, fmt)
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            counts = _write(out, named, summary_lines, lang, fmt)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return counts
+
+
+def _write(out, named, summary_lines, lang: str, fmt: str) -> dict[str, int]:
+    if fmt == "csv":
+        return _write_csv_zip(out, named, summary_lines, lang)
+    return _write_xlsx(out, _lines(named, lang), summary_lines, lang)
 
 
 # --- the visit report --------------------------------------------------------------------------
@@ -251,14 +570,22 @@ def _report_lines(umkm, visit, actions, milestones, lang: str) -> list[tuple[str
             lines.append(("p", f"{t('Met with', lang)}: {visit.met_with}"))
         lines.append(("p", f"{t('Findings', lang)}:"))
         lines += [("p", line) for line in visit.summary.splitlines() or [""]]
-    open_actions = [a for a in actions if a.status in ("open", "in-progress")]
+    open_actions = [a for a in actions if a.status in vocab.OPEN_ACTION_STATUSES]
     lines.append(("h2", t("Action plan", lang)))
     if not open_actions:
         lines.append(("p", t("No open actions.", lang)))
     for n, a in enumerate(open_actions, 1):
-        due = a.due_date.isoformat() if a.due_date else t("no due date", lang)
-        item = f" [{a.item_id}]" if a.item_id else ""
-        lines.append(("li", f"{n}. {a.title}{item} — {t('due', lang)} {due}"))
+        due = (
+            t("due {date}", lang, date=a.due_date.isoformat())
+            if a.due_date
+            else t("no due date", lang)
+        )
+        item = (
+            f" ({t('question {item}', lang, item=item_label(a.checklist_id, a.item_id, lang))})"
+            if a.item_id
+            else ""
+        )
+        lines.append(("li", f"{n}. {a.title}{item} — {due}"))
     done = [a for a in actions if a.status == "done"]
     if done:
         lines.append(("h2", t("Done", lang)))
@@ -267,7 +594,8 @@ def _report_lines(umkm, visit, actions, milestones, lang: str) -> list[tuple[str
         lines.append(("h2", t("Milestones", lang)))
         for m in milestones:
             number = f" {m.number}" if m.number else ""
-            lines.append(("li", f"{m.achieved_on.isoformat()} {m.kind.upper()}{number}"))
+            kind = label("milestone_kind", m.kind, lang)
+            lines.append(("li", f"{m.achieved_on.isoformat()} {kind}{number}"))
     return lines
 
 

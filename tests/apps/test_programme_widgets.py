@@ -9,7 +9,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from berdikari import stats
+from berdikari import reports, stats
 from berdikari.apps.programme import ProgrammeApp
 from berdikari.apps.staff import StaffSession
 from berdikari.checklists import load
@@ -108,14 +108,17 @@ def test_excel_export_matches_the_screen_with_filters(world):
     ]
     umkm = list(wb["UMKM"].iter_rows(values_only=True))
     head = umkm[0]
+    assert head == tuple(reports.header("umkm", "id"))  # in Indonesian, the app's language
+    col = {key: n for n, key in enumerate(reports.COLUMNS["umkm"])}
     assert len(umkm) - 1 == _kpi(app, "enrolled") == 1
-    meets = sum(1 for r in umkm[1:] if r[head.index("meets_standard")])
+    meets = sum(1 for r in umkm[1:] if r[col["meets_standard"]] == "Ya")
     assert meets == _kpi(app, "meets-standard")
     summary = list(wb["Ringkasan"].iter_rows(values_only=True))
     total = dict(zip(summary[0], summary[1], strict=True))
-    assert total["enrolled"] == 1 and total["meets_standard"] == 1
+    enrolled, met = (reports.label("headline", k, "id") for k in ("enrolled", "meets_standard"))
+    assert total[enrolled] == 1 and total[met] == 1
     # the owner's name with HTML is a plain cell value
-    assert "<script>" in umkm[1][head.index("name")]
+    assert "<script>" in umkm[1][col["name"]]
 
 
 def test_csv_export_gives_one_file_per_table(world):

@@ -13,7 +13,9 @@ import urllib.request
 import pytest
 from openpyxl import load_workbook
 
+from berdikari import reports
 from berdikari.checklists import load
+from berdikari.i18n import t
 from berdikari.store import open_store
 from berdikari.store.service import Service
 from tests.apps.staff_seed import CPPOB, EVIL_NAME, PASSWORD, identity
@@ -70,25 +72,26 @@ def test_manager_exports_excel_that_matches_the_screen(server, page, tmp_path):
     wb = load_workbook(path)
     umkm = list(wb["UMKM"].iter_rows(values_only=True))
     head, rows = umkm[0], umkm[1:]
-    col = {name: n for n, name in enumerate(head)}
+    assert head == tuple(reports.header("umkm", "id"))  # Indonesian words, not keys
+    col = {key: n for n, key in enumerate(reports.COLUMNS["umkm"])}
     assert len(rows) == shown["enrolled"]
-    assert sum(1 for r in rows if r[col["assessed"]]) == shown["assessed"]
-    assert sum(1 for r in rows if r[col["verified"]]) == shown["verified"]
-    assert sum(1 for r in rows if r[col["meets_standard"]]) == shown["meets-standard"]
+    assert sum(1 for r in rows if r[col["assessed"]] == "Ya") == shown["assessed"]
+    assert sum(1 for r in rows if r[col["verified"]] == "Ya") == shown["verified"]
+    assert sum(1 for r in rows if r[col["meets_standard"]] == "Ya") == shown["meets-standard"]
     assert sum(1 for r in rows if r[col["permits"]]) == shown["with-permit"]
-    assert sum(1 for r in rows if r[col["stuck"]]) == shown["stuck"]
+    assert sum(1 for r in rows if r[col["stuck"]] == "Ya") == shown["stuck"]
     assert rows[0][col["name"]] == EVIL_NAME
     summary = list(wb["Ringkasan"].iter_rows(values_only=True))
     total = dict(zip(summary[0], summary[1], strict=True))
-    assert total["enrolled"] == shown["enrolled"]
-    assert total["meets_standard"] == shown["meets-standard"]
+    assert total[reports.label("headline", "enrolled", "id")] == shown["enrolled"]
+    assert total[reports.label("headline", "meets_standard", "id")] == shown["meets-standard"]
     # every sheet holds only the filtered UMKM
     ids = {r[col["umkm_id"]] for r in rows}
     for sheet in ("Penilaian", "Jawaban", "Tindakan", "Capaian", "Kunjungan"):
         data = list(wb[sheet].iter_rows(values_only=True))
         if not data:  # an empty table (no actions yet, say) is an empty sheet
             continue
-        k = data[0].index("umkm_id")
+        k = data[0].index(t(reports.HEADERS["umkm_id"], "id"))
         assert {r[k] for r in data[1:]} <= ids, sheet
     assert dialogs == []
     assert external_requests(page) == []

@@ -1,15 +1,21 @@
-"""Flat tables of everything the identity may see, for analysts (:func:`berdikari.data.frames`).
+"""Flat tables of everything the identity may see: the programme export (:mod:`berdikari.reports`)
+and the analysts' DataFrames (:func:`berdikari.data.frames`).
 
 Part of the service layer: an owner gets their own UMKM's rows, a facilitator those of the UMKM
-assigned now, a manager everything. Secrets (PIN and password hashes) are never exported.
+assigned now, a manager everything. Rows are streamed from one read transaction
+(:meth:`ExportOps.export_stream`), a few thousand at a time, so the whole programme's export holds
+no table in memory. Secrets (PIN and password hashes) are never exported. This module never writes.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 from sqlalchemy import select
 
 from berdikari.store.access import Guarded, rights
 from berdikari.store.models import (
+    Account,
     ActionItem,
     Answer,
     Assessment,
@@ -21,6 +27,15 @@ from berdikari.store.models import (
 )
 
 TABLES = ("umkm", "assessments", "answers", "actions", "milestones", "visits")
+CHUNK = 5_000
+"""Ids per ``IN (...)`` list (SQLite allows at most 32,766 parameters in one statement)."""
+BATCH = 2_000
+"""Rows fetched from the database at a time."""
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for n in range(0, len(ids), CHUNK):
+        yield ids[n : n + CHUNK]
 
 
 class ExportOps(Guarded):
@@ -28,52 +43,105 @@ class ExportOps(Guarded):
     def export_rows(
         self, umkm_ids: list[int] | None = None, answers_of: list[int] | None = None
     ) -> dict[str, list[dict]]:
-        """``{table: [row, ...]}`` for the tables in ``TABLES``, limited to what the identity
-        may see (and, with ``umkm_ids``, to those UMKM: the programme export's filters; with
-        ``answers_of``, the answers table holds only those assessments' answers)."""
+        """``{table: [row, ...]}`` for the tables in ``TABLES``: :meth:`export_stream` kept in
+        lists (for the DataFrames and small exports)."""
+        out: dict[str, list[dict]] = {t: [] for t in TABLES}
+        for table, row in self.export_stream(umkm_ids, answers_of):
+            out[table].append(row)
+        return out
+
+    @rights(owner="own", facilitator="assigned", manager=True)
+    def export_stream(
+        self, umkm_ids: list[int] | None = None, answers_of: list[int] | None = None
+    ) -> Iterator[tuple[str, dict]]:
+        """``(table, row)`` for every row of the tables in ``TABLES``, table after table in that
+        order, limited to what the identity may see (and, with ``umkm_ids``, to those UMKM: the
+        programme export's filters; with ``answers_of``, the answers table holds only those
+        assessments' answers). The identity and its rights are checked now; the rows are read
+        as they are consumed, in one read transaction, so the tables agree with each other."""
         with self.store.read() as s:
-            ids = list(s.execute(self._visible_umkm_ids(s)).scalars())
-            if umkm_ids is not None:
+            visible = self._visible_umkm_ids(s)
+        return self._stream(visible, umkm_ids, answers_of)
+
+    def _stream(self, visible, umkm_ids, answers_of) -> Iterator[tuple[str, dict]]:
+        with self.store.read() as s:
+            if umkm_ids is None:
+                ids = None  # everything visible: one query per table, no id lists
+            else:
                 wanted = set(umkm_ids)
-                ids = [i for i in ids if i in wanted]
-            regions = {r.id: r for r in s.execute(select(Region)).scalars()}
-            facilitator = {
-                a.umkm_id: a.facilitator.name
-                for a in s.execute(
-                    select(Assignment).where(
-                        Assignment.active.is_(True), Assignment.umkm_id.in_(ids)
-                    )
-                ).scalars()
-            }
-            umkms = list(
-                s.execute(select(Umkm).where(Umkm.id.in_(ids)).order_by(Umkm.id)).scalars()
+                ids = sorted(i for i in s.execute(visible).scalars() if i in wanted)
+
+            def rows(query, umkm_col, order):
+                """The query's rows for the UMKM in scope, a batch at a time."""
+                if ids is None:
+                    q = query.where(umkm_col.in_(visible)).order_by(*order)
+                    yield from s.execute(q.execution_options(yield_per=BATCH))
+                    return
+                for chunk in _chunks(ids):
+                    q = query.where(umkm_col.in_(chunk)).order_by(*order)
+                    yield from s.execute(q.execution_options(yield_per=BATCH))
+
+            regions = {r.id: (r.name, r.province) for r in s.execute(select(Region)).scalars()}
+            facilitator = dict(
+                rows(
+                    select(Assignment.umkm_id, Account.name)
+                    .join(Account, Assignment.facilitator_id == Account.id)
+                    .where(Assignment.active.is_(True)),
+                    Assignment.umkm_id,
+                    (Assignment.umkm_id,),
+                )
             )
-            code = {u.id: u.code for u in umkms}
-            out: dict[str, list[dict]] = {t: [] for t in TABLES}
-            for u in umkms:
-                r = regions[u.region_id]
-                out["umkm"].append(
+            code: dict[int, str] = {}
+            umkm_q = select(
+                Umkm.id,
+                Umkm.code,
+                Umkm.name,
+                Umkm.owner_name,
+                Umkm.region_id,
+                Umkm.size,
+                Umkm.nib,
+                Umkm.categories,
+                Umkm.created_at,
+            )
+            for u in rows(umkm_q, Umkm.id, (Umkm.id,)):
+                code[u.id] = u.code
+                regency, province = regions[u.region_id]
+                yield (
+                    "umkm",
                     {
                         "umkm_id": u.id,
                         "code": u.code,
                         "name": u.name,
                         "owner_name": u.owner_name,
-                        "regency": r.name,
-                        "province": r.province,
+                        "regency": regency,
+                        "province": province,
                         "size": u.size,
                         "nib": u.nib,
                         "categories": ",".join(u.categories),
                         "facilitator": facilitator.get(u.id),
                         "created_at": u.created_at,
-                    }
+                    },
                 )
-            checklist_of = {}
-            for a in s.execute(
-                select(Assessment).where(Assessment.umkm_id.in_(ids)).order_by(Assessment.id)
-            ).scalars():
-                res = a.result or {}
-                checklist_of[a.id] = a.checklist_id
-                out["assessments"].append(
+            result = Assessment.result
+            assessments_q = select(
+                Assessment.id,
+                Assessment.umkm_id,
+                Assessment.checklist_id,
+                Assessment.checklist_version,
+                Assessment.filled_by,
+                Assessment.status,
+                Assessment.verifies_id,
+                Assessment.created_at,
+                Assessment.submitted_at,
+                Assessment.verified_at,
+                result["readiness"].as_integer().label("readiness"),
+                result["level"].as_string().label("level"),
+                result["complete"].as_boolean().label("complete"),
+                result["passed"].as_boolean().label("passed"),
+            )
+            for a in rows(assessments_q, Assessment.umkm_id, (Assessment.id,)):
+                yield (
+                    "assessments",
                     {
                         "assessment_id": a.id,
                         "umkm_id": a.umkm_id,
@@ -86,38 +154,68 @@ class ExportOps(Guarded):
                         "created_at": a.created_at,
                         "submitted_at": a.submitted_at,
                         "verified_at": a.verified_at,
-                        "readiness": res.get("readiness"),
-                        "level": res.get("level"),
-                        "complete": res.get("complete"),
-                        "passed": res.get("passed"),
-                    }
+                        "readiness": a.readiness,
+                        "level": a.level,
+                        "complete": a.complete,
+                        "passed": a.passed,
+                    },
                 )
-            answers_q = (
-                select(Answer, Assessment.umkm_id)
-                .join(Assessment, Answer.assessment_id == Assessment.id)
-                .where(Assessment.umkm_id.in_(ids))
-                .order_by(Answer.id)
-            )
-            if answers_of is not None:
-                answers_q = answers_q.where(Answer.assessment_id.in_(list(answers_of)))
-            for x, umkm_id in s.execute(answers_q):
-                out["answers"].append(
+            answers_q = select(
+                Answer.assessment_id,
+                Assessment.umkm_id,
+                Assessment.checklist_id,
+                Answer.item_id,
+                Answer.value,
+                Answer.note,
+                Answer.set_by_role,
+                Answer.set_by_name,
+                Answer.set_at,
+            ).join(Assessment, Answer.assessment_id == Assessment.id)
+            if answers_of is None:
+                answers = rows(answers_q, Assessment.umkm_id, (Answer.id,))
+            else:
+                # Only these assessments' answers, and only within the UMKM in scope.
+                in_scope = code.__contains__
+                answers = (
+                    x
+                    for chunk in _chunks(sorted(set(answers_of)))
+                    for x in s.execute(
+                        answers_q.where(Answer.assessment_id.in_(chunk))
+                        .order_by(Answer.assessment_id, Answer.id)
+                        .execution_options(yield_per=BATCH)
+                    )
+                    if in_scope(x.umkm_id)
+                )
+            for x in answers:
+                yield (
+                    "answers",
                     {
                         "assessment_id": x.assessment_id,
-                        "umkm_id": umkm_id,
-                        "checklist_id": checklist_of[x.assessment_id],
+                        "umkm_id": x.umkm_id,
+                        "checklist_id": x.checklist_id,
                         "item_id": x.item_id,
                         "value": x.value,
                         "note": x.note,
                         "set_by_role": x.set_by_role,
                         "set_by": x.set_by_name,
                         "set_at": x.set_at,
-                    }
+                    },
                 )
-            for a in s.execute(
-                select(ActionItem).where(ActionItem.umkm_id.in_(ids)).order_by(ActionItem.id)
-            ).scalars():
-                out["actions"].append(
+            actions_q = select(
+                ActionItem.id,
+                ActionItem.umkm_id,
+                ActionItem.title,
+                ActionItem.checklist_id,
+                ActionItem.item_id,
+                ActionItem.due_date,
+                ActionItem.status,
+                ActionItem.responsible,
+                ActionItem.created_at,
+                ActionItem.done_at,
+            )
+            for a in rows(actions_q, ActionItem.umkm_id, (ActionItem.id,)):
+                yield (
+                    "actions",
                     {
                         "action_id": a.id,
                         "umkm_id": a.umkm_id,
@@ -130,12 +228,20 @@ class ExportOps(Guarded):
                         "responsible": a.responsible,
                         "created_at": a.created_at,
                         "done_at": a.done_at,
-                    }
+                    },
                 )
-            for x in s.execute(
-                select(Milestone).where(Milestone.umkm_id.in_(ids)).order_by(Milestone.id)
-            ).scalars():
-                out["milestones"].append(
+            milestones_q = select(
+                Milestone.id,
+                Milestone.umkm_id,
+                Milestone.kind,
+                Milestone.achieved_on,
+                Milestone.number,
+                Milestone.product_id,
+                Milestone.note,
+            )
+            for x in rows(milestones_q, Milestone.umkm_id, (Milestone.id,)):
+                yield (
+                    "milestones",
                     {
                         "milestone_id": x.id,
                         "umkm_id": x.umkm_id,
@@ -145,21 +251,28 @@ class ExportOps(Guarded):
                         "number": x.number,
                         "product_id": x.product_id,
                         "note": x.note,
-                    }
+                    },
                 )
-            for v in s.execute(
-                select(Visit).where(Visit.umkm_id.in_(ids)).order_by(Visit.id)
-            ).scalars():
-                out["visits"].append(
+            visits_q = select(
+                Visit.id,
+                Visit.umkm_id,
+                Account.name,
+                Visit.visited_on,
+                Visit.kind,
+                Visit.met_with,
+                Visit.summary,
+            ).join(Account, Visit.facilitator_id == Account.id)
+            for v in rows(visits_q, Visit.umkm_id, (Visit.id,)):
+                yield (
+                    "visits",
                     {
                         "visit_id": v.id,
                         "umkm_id": v.umkm_id,
                         "code": code[v.umkm_id],
-                        "facilitator": v.facilitator.name,
+                        "facilitator": v.name,
                         "visited_on": v.visited_on,
                         "kind": v.kind,
                         "met_with": v.met_with,
                         "summary": v.summary,
-                    }
+                    },
                 )
-            return out
