@@ -107,3 +107,25 @@ def test_old_ids_map_to_the_new_ones_for_programme_figures(monkeypatch):
     assert versions.current_id("spp-irt-dokumen", "1.0", "SPP-IRT-DOK-03.03", "2.0") == (
         "SPP-IRT-DOK-03.06"
     )
+
+
+def test_a_label_assessment_on_1_0_migrates_with_its_answers(world, tmp_path, monkeypatch):
+    """The other checklist the issue names: label-pangan 1.0 -> 2.0 (02.05 became 02.06)."""
+    d = tmp_path / "label-v1"
+    d.mkdir()
+    text = (REAL / "label-pangan.yaml").read_text(encoding="utf-8")
+    text = text.replace('version: "2.0"', 'version: "1.0"', 1)
+    text = text.replace("id: LABEL-PANGAN-02.06\n", "id: LABEL-PANGAN-02.05\n")
+    (d / "label-pangan.yaml").write_text(text, encoding="utf-8")
+    _use(monkeypatch, d)
+    from berdikari import checklists as cl
+
+    a = world.owner1.start_or_resume_assessment(world.u1.id, "label-pangan")
+    ids = [i.id for i in cl.load("label-pangan").items]
+    world.owner1.save_answers(a.id, {i: ("yes", "ok") for i in ids})
+    _use(monkeypatch, REAL)
+    fresh = world.owner1.start_or_resume_assessment(world.u1.id, "label-pangan")
+    got = set(fresh.answers)
+    assert fresh.checklist_version == "2.0"
+    assert got == set(ids) - {"LABEL-PANGAN-02.05"}
+    assert fresh.result["unanswered"] == ["LABEL-PANGAN-02.06"]
