@@ -28,6 +28,7 @@ from html import escape
 
 import ipywidgets as w
 
+from berdikari import vocab
 from berdikari.apps import widgets as ui
 from berdikari.apps.messages import error_text as error_text  # the one error → sentence function
 from berdikari.i18n import t
@@ -40,7 +41,7 @@ STAFF_COOKIE = "bdk_staff"
 XSRF_COOKIE = "_xsrf"
 SIGNIN_PATH = "masuk/staf"
 SIGNOUT_PATH = "masuk/staf/keluar"
-APPS = {"facilitator": "pendamping.ipynb", "manager": "program.ipynb"}
+APPS = {vocab.Role.FACILITATOR.value: "pendamping.ipynb", vocab.Role.MANAGER.value: "program.ipynb"}
 
 
 RECHECK_SECONDS = 5.0

@@ -63,7 +63,7 @@ def action_plan(actions: list, lang: str, today=None) -> w.HTML:
     from datetime import date
 
     today = today or date.today()
-    open_ = [a for a in actions if a.status in ("open", "in-progress")]
+    open_ = [a for a in actions if a.status in vocab.OPEN_ACTION_STATUSES]
     if not open_:
         return html(f"<p>{escape(t('No open actions.', lang))}</p>", "bdk-owner-actions")
     rows = []

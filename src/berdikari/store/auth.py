@@ -36,11 +36,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 
+from berdikari import vocab
 from berdikari.store.db import LockoutPolicy, Store
 from berdikari.store.errors import AuthError, InvalidInput
 from berdikari.store.models import Account, AuditLog, Umkm, utcnow
 
-Role = Literal["owner", "facilitator", "manager", "system"]
+Role = vocab.Role.literal()
 
 PIN_LENGTH = 6
 PIN_PATTERN = re.compile(r"[0-9]{6}")  # fullmatch; ASCII only: \d also matches other digits

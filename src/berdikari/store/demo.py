@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from berdikari import checklists as cl
+from berdikari import vocab
 from berdikari.scoring import NOT_MET
 from berdikari.store import db
 from berdikari.store.assessments import compute_result
@@ -320,11 +321,14 @@ def _at(day: date, rng: random.Random) -> datetime:
     return (local - timedelta(hours=7)).replace(tzinfo=UTC)
 
 
+_K = vocab.Criticality
+
+
 def _answer(item: cl.Item, rule: str, quality: float, rng: random.Random) -> str:
     if rule == "never":  # forbidden ingredients: almost everyone is clean
         return "yes" if rng.random() < 0.97 else "unknown"
     # owners fix the graver findings first, as their facilitators advise
-    grade = {"kritis": 0.3, "serius": 0.2, "mayor": 0.05, "minor": -0.05}.get(
+    grade = {_K.KRITIS: 0.3, _K.SERIUS: 0.2, _K.MAYOR: 0.05, _K.MINOR: -0.05}.get(
         item.criticality or "", 0.0
     )
     r = rng.random()
@@ -499,7 +503,7 @@ def _write_business(s, p: _Plan, regions, facs, manager, start, today, rng) -> U
                 umkm_id=u.id,
                 facilitator_id=facilitator_on(day).id,
                 visited_on=day,
-                kind=rng.choices(("site", "phone", "online", "training"), (6, 2, 1, 1))[0],
+                kind=rng.choices(vocab.VisitKind.values(), (6, 2, 1, 1))[0],
                 summary=rng.choice(VISIT_SUMMARIES),
                 created_at=_at(day, rng),
             )

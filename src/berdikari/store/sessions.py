@@ -34,12 +34,13 @@ from typing import Literal
 
 from sqlalchemy import delete, select, update
 
+from berdikari import vocab
 from berdikari.store.auth import Identity
 from berdikari.store.db import Store
 from berdikari.store.models import Account, Umkm, WebSession, utcnow
 
-Kind = Literal["owner", "staff"]
-KINDS: tuple[str, ...] = ("owner", "staff")
+Kind = vocab.SessionKind.literal()
+KINDS: tuple[str, ...] = vocab.SessionKind.values()
 
 OWNER_REMEMBERED = timedelta(days=30)
 """A remembered owner stays signed in 30 days after the last visit."""
@@ -83,7 +84,7 @@ def create_session(
     token = secrets.token_urlsafe(32)
     if identity.role == "owner" and identity.umkm_id is not None:
         kind, model, key = "owner", Umkm, identity.umkm_id
-    elif identity.role in ("facilitator", "manager") and identity.user_id is not None:
+    elif identity.role in vocab.STAFF_ROLES and identity.user_id is not None:
         kind, model, key, remember = "staff", Account, identity.user_id, False
     else:
         raise ValueError(f"no web session for a {identity.role!r} identity")

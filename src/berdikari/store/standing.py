@@ -32,10 +32,11 @@ from berdikari.store.models import (
     Visit,
 )
 from berdikari.store.reference import PERMIT_MILESTONES
+from berdikari.vocab import OPEN_ACTION_STATUSES
 
 CHUNK = 900
 REBUILD_CHUNK = 2000
-OPEN_ACTIONS = ("open", "in-progress")
+OPEN_ACTIONS = tuple(str(s) for s in OPEN_ACTION_STATUSES)
 
 
 @dataclass(frozen=True)

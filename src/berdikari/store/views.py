@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from berdikari import vocab
 from berdikari.store import models as m
 
 
@@ -99,7 +100,7 @@ class ActionView:
 
     def overdue(self, today: date) -> bool:
         return (
-            self.status in ("open", "in-progress")
+            self.status in vocab.OPEN_ACTION_STATUSES
             and bool(self.due_date)
             and (self.due_date < today)
         )

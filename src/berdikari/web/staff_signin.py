@@ -33,6 +33,7 @@ from markupsafe import Markup
 from tornado import web
 
 from berdikari.i18n import LANGS, t
+from berdikari.store.reference import STAFF_ROLES
 from berdikari.web.render import TEMPLATES, render
 
 log = logging.getLogger("berdikari.web.staff_signin")
@@ -196,10 +197,7 @@ def page_html(
     handler.set_status(status)
     handler.set_header("Content-Type", "text/html; charset=UTF-8")
     tx = texts(lang)
-    apps = {
-        "facilitator": (tx["facilitator_app"], app_path(base, APP_FOR_ROLE["facilitator"])),
-        "manager": (tx["manager_app"], app_path(base, APP_FOR_ROLE["manager"])),
-    }
+    apps = {role: (tx[f"{role}_app"], app_path(base, APP_FOR_ROLE[role])) for role in STAFF_ROLES}
     own_app = apps.get(identity.role) if identity is not None else None
     other_lang = "en" if lang == "id" else "id"
     return render(
