@@ -12,7 +12,20 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import String, and_, case, cast, delete, event, func, insert, literal, or_, select
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    cast,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from berdikari import standard, stats
@@ -32,7 +45,7 @@ from berdikari.store.models import (
     Visit,
 )
 from berdikari.store.reference import PERMIT_MILESTONES
-from berdikari.vocab import OPEN_ACTION_STATUSES
+from berdikari.vocab import OPEN_ACTION_STATUSES, Level
 
 CHUNK = 900
 REBUILD_CHUNK = 2000
@@ -528,7 +541,11 @@ def kept(s: Session, visible, now: date) -> list[StandingView]:
 
 
 def _month(col, dialect: str):
-    return func.to_char(col, "YYYY-MM") if dialect == "postgresql" else func.strftime("%Y-%m", col)
+    # the format as SQL text, not a bound parameter: PostgreSQL must see the GROUP BY expression
+    # and the selected one as the same
+    if dialect == "postgresql":
+        return func.to_char(col, literal_column("'YYYY-MM'"))
+    return func.strftime(literal_column("'%Y-%m'"), col)
 
 
 class _Figures:
@@ -757,7 +774,7 @@ def _levels(counts: Counter) -> dict[str, int]:
     c = Counter()
     for k, n in counts.items():
         c[k or stats.NONE] += n
-    return {k: c.get(k, 0) for k in ("I", "II", "III", "IV", stats.NONE)}
+    return {k: c.get(k, 0) for k in (*Level.values(), stats.NONE)}
 
 
 class StandingOps(Guarded):
