@@ -38,6 +38,7 @@ CriticalityName = vocab.Criticality.literal()
 CategoryName = vocab.ProductCategory.literal()
 RouteName = vocab.PermitRoute.literal()
 RuleName = vocab.ScoringRule.literal()
+LevelName = vocab.Level.literal()
 
 ITEM_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-\d{2}\.\d{2}$")
 CHECKLIST_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -212,7 +213,7 @@ class Scoring(_Strict):
     rule: RuleName
     graded_by: Literal["regulation", "programme"] = "programme"
     """Whether item criticalities come from the regulation or are the programme's own guidance."""
-    eligible_levels: list[Literal["I", "II", "III", "IV"]] | None = None
+    eligible_levels: list[LevelName] | None = None
     """irtp-level only: the levels that qualify for SPP-IRT."""
     explanation: Text
     uncertain: str | None = None

@@ -46,13 +46,13 @@ IRTP_LEVEL_TABLE: tuple[tuple[str, dict[str, int | None]], ...] = (
 
 # How often the IRTP should inspect itself (internal audit), as the same form ties it to the level.
 IRTP_AUDIT_FREQUENCY: dict[str, Text] = {
-    "I": Text(id="setiap dua bulan", en="every two months"),
-    "II": Text(id="setiap bulan", en="every month"),
-    "III": Text(id="setiap dua minggu", en="every two weeks"),
-    "IV": Text(id="setiap hari", en="every day"),
+    vocab.Level.ONE: Text(id="setiap dua bulan", en="every two months"),
+    vocab.Level.TWO: Text(id="setiap bulan", en="every month"),
+    vocab.Level.THREE: Text(id="setiap dua minggu", en="every two weeks"),
+    vocab.Level.FOUR: Text(id="setiap hari", en="every day"),
 }
 
-LEVELS = ("I", "II", "III", "IV")
+LEVELS = vocab.Level.values()
 
 
 def irtp_level(counts: dict[str, int]) -> str:

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from berdikari import standard
+from berdikari import standard, vocab
 
 DIMENSIONS = ("regency", "category", "organisation", "facilitator", "month")
 READINESS_BANDS = ((0, 24), (25, 49), (50, 74), (75, 99), (100, 100))
@@ -121,7 +121,7 @@ def _source(r, what: str, source: str | None):
 def level_distribution(rows: Sequence, source: str | None = None) -> dict[str, int]:
     """UMKM per IRTP level: ``source`` "verified" or "self" (None: verified, else self)."""
     c = Counter(_source(r, "level", source) or NONE for r in rows)
-    return {k: c.get(k, 0) for k in ("I", "II", "III", "IV", NONE)}
+    return {k: c.get(k, 0) for k in (*vocab.Level.values(), NONE)}
 
 
 def readiness_distribution(rows: Sequence, source: str | None = None) -> dict[str, int]:

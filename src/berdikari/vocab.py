@@ -116,6 +116,15 @@ class Answer(Vocabulary):
     NA = "na", "Does not apply"
 
 
+class Level(Vocabulary):
+    """An IRTP's level from the CPPB-IRT inspection (``irtp-level`` checklists), best first."""
+
+    ONE = "I", "Level I"
+    TWO = "II", "Level II"
+    THREE = "III", "Level III"
+    FOUR = "IV", "Level IV"
+
+
 class AssessmentStatus(Vocabulary):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
@@ -220,6 +229,7 @@ VOCABULARIES: dict[str, type[Vocabulary]] = {
     "criticality": Criticality,
     "scoring_rule": ScoringRule,
     "answer": Answer,
+    "level": Level,
     "assessment_status": AssessmentStatus,
     "role": Role,
     "session_kind": SessionKind,

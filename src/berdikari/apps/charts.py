@@ -10,7 +10,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from html import escape
 
-LEVEL_Y = {"I": 100, "II": 70, "III": 40, "IV": 10}
+from berdikari import vocab
+
+LEVEL_Y = dict(zip(vocab.Level.values(), (100, 70, 40, 10), strict=True))
 
 
 def history_svg(points: Sequence[tuple[date | datetime, int | None, str | None, str]]) -> str:
