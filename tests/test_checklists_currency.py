@@ -51,7 +51,7 @@ def test_a_regulation_without_status_is_refused(tmp_path):
 
 def test_stale_checklist_warns_after_a_year(tmp_path, monkeypatch):
     p = _write(tmp_path, GOOD.read_text(encoding="utf-8"))
-    monkeypatch.setattr(cl, "load_file", lambda f: cl.Checklist.model_validate(_raw(p)))
+    monkeypatch.setattr(cl, "load_file", lambda f, g=None: cl.Checklist.model_validate(_raw(p)))
     checked = cl.Checklist.model_validate(_raw(p)).checked
     fresh = cl.stale_warnings(p.parent, today=checked.replace(year=checked.year + 1))
     assert fresh == []
@@ -89,3 +89,21 @@ def test_regulation_index_shows_each_status():
     assert "dicabut oleh Keputusan Kepala BPJPH No. 150 Tahun 2022" in page
     assert "berlaku, diubah oleh Peraturan BPOM No. 20 Tahun 2021" in page
     assert page.count("bdk-reg-status") == page.count("\n## ")
+
+
+def test_validate_command_warns_on_a_stale_checklist_but_passes(tmp_path):
+    from typer.testing import CliRunner
+
+    from berdikari.cli import app
+
+    old = GOOD.read_text(encoding="utf-8").replace("checked: 2026-11-28", "checked: 2020-01-01")
+    p = _write(tmp_path, old)
+    r = CliRunner().invoke(app, ["checklists", "validate", str(p.parent), "--guides", str(GUIDES)])
+    assert r.exit_code == 0, r.output
+    assert "warning:" in r.output and "checked: last checked 2020-01-01" in r.output
+    revoked = old.replace(
+        "status: {state: in-force,", 'status: {state: revoked, by: ["Peraturan BPOM No. 1"],'
+    )
+    _write(tmp_path, revoked)
+    r = CliRunner().invoke(app, ["checklists", "validate", str(p.parent), "--guides", str(GUIDES)])
+    assert r.exit_code == 1 and "is revoked" in r.output

@@ -37,8 +37,8 @@ def test_validate_reports_every_problem_and_exits_1(tmp_path, fixture_dirs):
     (tmp_path / "contoh-irtp.yaml").write_text(text, encoding="utf-8")
     r = run("checklists", "validate", str(tmp_path))
     assert r.exit_code == 1
-    assert "contoh-irtp.yaml:27: CONTOH-01.01:" in r.output and "'ringan'" in r.output
-    assert "contoh-irtp.yaml:37: CONTOH-01.02: guide:" in r.output
+    assert "contoh-irtp.yaml:28: CONTOH-01.01:" in r.output and "'ringan'" in r.output
+    assert "contoh-irtp.yaml:38: CONTOH-01.02: guide:" in r.output
     assert "2 problem(s) found" in r.output
 
 

@@ -690,7 +690,9 @@ def validate_dir(directory: Path | None = None, guides_dir: Path | None = None) 
     return problems
 
 
-def stale_warnings(directory: Path | None = None, today: date | None = None) -> list[Problem]:
+def stale_warnings(
+    directory: Path | None = None, today: date | None = None, guides_dir: Path | None = None
+) -> list[Problem]:
     """Checklists, and regulations' statuses, not checked for over :data:`STALE_AFTER_DAYS`.
 
     These are warnings, not errors: the data may still be right, but nobody has looked.
@@ -700,7 +702,7 @@ def stale_warnings(directory: Path | None = None, today: date | None = None) -> 
     out: list[Problem] = []
     for f in checklist_files(directory):
         try:
-            c = load_file(f)
+            c = load_file(f, guides_dir)
         except ChecklistError:
             continue
         age = (today - c.checked).days

@@ -61,7 +61,7 @@ def checklists_validate(
         typer.echo(f"{len(problems)} problem(s) found", err=True)
         raise typer.Exit(1)
     n = len(cl.checklist_files(directory))
-    for w in cl.stale_warnings(directory):  # not checked for a year: a warning, not a failure
+    for w in cl.stale_warnings(directory, guides_dir=guides):  # a warning, not a failure
         typer.echo(f"warning: {w}", err=True)
     typer.echo(f"{n} checklist file(s) valid")
 
