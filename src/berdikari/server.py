@@ -45,7 +45,6 @@ TEMPLATES_ROOT = Path(__file__).parent / "templates"
 
 TEMPLATE = "berdikari"
 TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
-OWNER_APP = "penilaian-mandiri.ipynb"
 ANALYST_NOTEBOOK = "analisis-contoh.ipynb"
 """A worked example for analysts in JupyterLab (it asks for a password with ``getpass``). The
 server never runs it: no kernel waits for it and its address answers 404 with a short note."""
@@ -362,22 +361,21 @@ def make_app_class():
             # CSP, nosniff, referrer and framing headers on every response.
             if SecurityHeaders not in self.app.transforms:
                 self.app.add_transform(SecurityHeaders)
-            # Set and forget the owner's "stay signed in" cookie (a kernel cannot set cookies);
-            # request info (with cookies) goes to a preheated kernel once, then is dropped.
+            # Request info (with the visitor's cookies) goes to a preheated kernel once, then is
+            # dropped (berdikari.request_info).
             from voila.request_info_handler import RequestInfoSocketHandler
 
-            from berdikari.owner_session_web import OneShotRequestInfoHandler
-            from berdikari.owner_session_web import handlers as owner_session_handlers
+            from berdikari.request_info import OneShotRequestInfoHandler
 
             handlers = [
                 (h[0], OneShotRequestInfoHandler, *h[2:]) if h[1] is RequestInfoSocketHandler else h
                 for h in handlers
             ]
-            handlers.extend(owner_session_handlers(self.base_url, OWNER_APP))
-            # The pages that need no kernel (berdikari.web), before the site's catch-all.
+            # The pages that need no kernel (berdikari.web) come first: the old owner app's
+            # address /voila/render/penilaian-mandiri.ipynb must reach its redirect, not Voila.
             from berdikari import web as light_pages
 
-            handlers.extend(light_pages.handlers(self.base_url))
+            handlers = light_pages.handlers(self.base_url) + handlers
             handlers.append(
                 (
                     r"/(.*)",

@@ -1,16 +1,16 @@
-"""What is left of the retired grant endpoints: no /masuk/sesi and no GET /keluar are routed,
-and Voila's request info (the visitor's cookies) reaches a kernel once only."""
+"""The retired grant endpoints stay gone (no /masuk/sesi), the light pages come before Voila's
+(the old owner app's address reaches its redirect), and Voila's request info (the visitor's
+cookies) reaches a kernel once only."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 import pytest
 from tornado import web
 from tornado.testing import AsyncHTTPTestCase, gen_test
-
-from berdikari.owner_session_web import handlers
 
 
 def test_the_grant_endpoints_are_gone(tmp_path):
@@ -18,9 +18,8 @@ def test_the_grant_endpoints_are_gone(tmp_path):
     from voila.request_info_handler import RequestInfoSocketHandler
 
     from berdikari import server
-    from berdikari.owner_session_web import OneShotRequestInfoHandler
+    from berdikari.request_info import OneShotRequestInfoHandler
 
-    assert handlers("/", "penilaian-mandiri.ipynb") == []
     config = server.voila_config(server.ServeOptions(preheat=False), tmp_path)
     voila = server.make_app_class()(config=config)
     voila.initialize([])
@@ -31,6 +30,9 @@ def test_the_grant_endpoints_are_gone(tmp_path):
     routes = voila.init_handlers()
     patterns = [h[0] for h in routes]
     assert "/masuk/sesi" not in patterns
+    old_owner_app = "/voila/render/penilaian-mandiri.ipynb"
+    first = next(h for h in routes if re.fullmatch(h[0], old_owner_app))
+    assert first[1].__module__ == "berdikari.web.owner_app"  # its redirect, not Voila's render
     found = {h[1] for h in routes}
     assert OneShotRequestInfoHandler in found and RequestInfoSocketHandler not in found
 
@@ -39,7 +41,7 @@ class RequestInfoOnceTest(AsyncHTTPTestCase):
     """Request info (with the visitor's cookies) that waited for a kernel is sent once only."""
 
     def get_app(self):
-        from berdikari.owner_session_web import OneShotRequestInfoHandler
+        from berdikari.request_info import OneShotRequestInfoHandler
 
         return web.Application([(r"/voila/query/(.*)", OneShotRequestInfoHandler)])
 
