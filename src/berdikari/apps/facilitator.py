@@ -29,7 +29,6 @@ from berdikari.i18n import t
 
 log = logging.getLogger(__name__)
 
-
 PAGE_SIZE = 50
 
 
@@ -216,7 +215,6 @@ class FacilitatorApp:
                 )
             out.append(w.HBox(controls, layout=ui.FULL))
         return out
-
 
     def _case_card(self, c) -> w.VBox:
         lang = self.lang

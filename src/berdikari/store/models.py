@@ -90,12 +90,7 @@ class Region(Base):
 
 class Organisation(Base):
     __tablename__ = "organisation"
-    __table_args__ = (
-        CheckConstraint(
-            _in("kind", vocab.OrganisationKind),
-            name="kind",
-        ),
-    )
+    __table_args__ = (CheckConstraint(_in("kind", vocab.OrganisationKind), name="kind"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -149,12 +144,7 @@ class Umkm(Base):
 
 class Product(Base):
     __tablename__ = "product"
-    __table_args__ = (
-        CheckConstraint(
-            _in("category", vocab.ProductCategory),
-            name="category",
-        ),
-    )
+    __table_args__ = (CheckConstraint(_in("category", vocab.ProductCategory), name="category"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
     name: Mapped[str] = mapped_column(String(160))
@@ -284,12 +274,7 @@ class Milestone(Base):
     """NIB, PKP training, a permit number (P-IRT, MD, TR, NA), halal certificate, award."""
 
     __tablename__ = "milestone"
-    __table_args__ = (
-        CheckConstraint(
-            _in("kind", vocab.MilestoneKind),
-            name="kind",
-        ),
-    )
+    __table_args__ = (CheckConstraint(_in("kind", vocab.MilestoneKind), name="kind"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
     kind: Mapped[str] = mapped_column(String(14))
