@@ -271,3 +271,21 @@ def test_pin_card_shows_the_service_error_when_the_umkm_was_taken_away(world):
     assert not find(app.root, "bdk-new-pin-shown")
     assert find(app.root, "bdk-new-pin")
     assert [r for r in admin.audit_log(u3.id) if r["action"] == "pin-reset"] == []
+
+
+def test_the_umkm_page_shows_words_not_stored_keys(world):
+    """Size, product category, visit kind and milestone kind in Indonesian (issue 13 point 7:
+    the page showed 'pangan-olahan', 'training' and 'PKP')."""
+    store, d = world
+    fa = Service(store, identity(store, "pendamping.a"))
+    fa.add_product(d["u1"].id, "Kerupuk", "pangan-olahan")
+    fa.record_visit(d["u1"].id, date.today(), "Pelatihan label", kind="training")
+    fa.add_milestone(d["u1"].id, "pkp-training", date.today())
+    app = _app(store)
+    app.go("umkm", umkm_id=d["u1"].id)
+    html = all_html(app.root)
+    for words in ("Mikro", "Makanan atau minuman olahan", "Pelatihan", "Sertifikat PKP"):
+        assert words in html
+    shown = re.sub(r'class="[^"]*"|value="[^"]*"', "", html)
+    for key in ("mikro", "pangan-olahan", "training", "pkp-training"):
+        assert not re.search(rf"(?<![\w-]){key}(?![\w-])", shown), key

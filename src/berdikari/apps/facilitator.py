@@ -321,12 +321,12 @@ class FacilitatorApp:
             (t("Regency/city", lang), u.regency),
             (t("Phone", lang), u.owner_phone or "—"),
             (t("Address", lang), u.address or "—"),
-            (t("Size", lang), u.size),
+            (t("Size", lang), vocab.Size.label_of(u.size, lang)),
             ("NIB", u.nib or "—"),
         ]
         items = "".join(f"<li>{escape(k)}: {escape(v)}</li>" for k, v in rows)
         products = "".join(
-            f"<li>{escape(p.name)} ({escape(p.category)})"
+            f"<li>{escape(p.name)} ({escape(vocab.ProductCategory.label_of(p.category, lang))})"
             + (
                 f" — {escape((p.permit_kind or '').upper())} {escape(p.permit_number or '')}"
                 if p.permit_number
@@ -548,7 +548,7 @@ class FacilitatorApp:
             )
             parts.append(
                 f'<div class="bdk-visit"><strong>{escape(v.visited_on.isoformat())}</strong> · '
-                f"{escape(v.kind)} · {escape(v.facilitator)}{met}"
+                f"{escape(vocab.VisitKind.label_of(v.kind, lang))} · {escape(v.facilitator)}{met}"
                 f'<div class="bdk-visit-summary" style="white-space:pre-wrap">{escape(v.summary)}</div>'
                 + (f"<ul>{attached}</ul>" if attached else "")
                 + "</div>"
