@@ -70,6 +70,15 @@ def test_month_dimension_counts_permits_and_standard_reached(world):
     assert "2026-11" in html
 
 
+def test_category_dimension_names_the_categories_in_words(world):
+    store, _d = world
+    app = _app(store)
+    one(app.root, "bdk-dimension").value = "category"
+    html = all_html(one(app.root, "bdk-by-widget"))
+    assert "Makanan atau minuman olahan" in html
+    assert not re.search(r"(?<![\w-])pangan-olahan(?![\w-])", re.sub(r'class="[^"]*"', "", html))
+
+
 def test_common_gaps_and_workload_show_escaped_text(world):
     store, _d = world
     app = _app(store)

@@ -19,7 +19,7 @@ from html import escape
 
 import ipywidgets as w
 
-from berdikari import reports, standard, stats
+from berdikari import reports, standard, stats, vocab
 from berdikari.apps import charts, staff
 from berdikari.apps import widgets as ui
 from berdikari.apps.facilitator import close_tree
@@ -90,6 +90,10 @@ def by_table_html(lines: list[dict], dimension: str, lang: str) -> str:
             ("permits", labels["permits"]),
         ]
     else:
+        if dimension == "category":  # the stored key in words ("pangan-olahan" is no heading)
+            lines = [
+                {**line, "key": vocab.ProductCategory.label_of(line["key"], lang)} for line in lines
+            ]
         cols = [("key", dimension_label(dimension, lang))] + [
             (k, labels[k])
             for k in ("enrolled", "assessed", "verified", "meets_standard", "with_permit", "stuck")
