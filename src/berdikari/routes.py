@@ -27,6 +27,8 @@ from berdikari.checklists import GUIDE_LINK, PERMIT_ROUTES, PRODUCT_CATEGORIES, 
 from berdikari.checklists import load_all as load_checklists
 from berdikari.config import settings
 
+_C = vocab.ProductCategory
+
 
 class RoutesFileError(ValueError):
     """``checklists/_routes.yaml`` is missing or invalid; the message says where."""
@@ -107,13 +109,13 @@ class _RoutesFile(_Strict):
             ids = [q.id for q in qs]
             if len(set(ids)) != len(ids):
                 problems.append(f"questions for {category}: an id is used twice")
-        jamu = [q.id for q in self.questions.get("obat-tradisional", ())]
+        jamu = [q.id for q in self.questions.get(_C.OBAT_TRADISIONAL, ())]
         if jamu != [JAMU_GENDONG]:
             problems.append(
                 f"questions for obat-tradisional must be [{JAMU_GENDONG!r}] (recommend)"
             )
-        if not self.questions.get("pangan-olahan"):
-            problems.append("questions for pangan-olahan are missing (recommend)")
+        if not self.questions.get(_C.PANGAN_OLAHAN):
+            problems.append(f"questions for {_C.PANGAN_OLAHAN} are missing (recommend)")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -167,13 +169,13 @@ QUESTIONS: dict[str, tuple[Question, ...]] = dict(_DATA.questions)
 """Questions asked before the route is chosen, by category. A category with no entry has one
 route and asks nothing."""
 
-FOOD_QUESTIONS: tuple[Question, ...] = QUESTIONS["pangan-olahan"]
-JAMU_QUESTIONS: tuple[Question, ...] = QUESTIONS["obat-tradisional"]
+FOOD_QUESTIONS: tuple[Question, ...] = QUESTIONS[_C.PANGAN_OLAHAN]
+JAMU_QUESTIONS: tuple[Question, ...] = QUESTIONS[_C.OBAT_TRADISIONAL]
 
 CATEGORY_ROUTE = {
-    "obat-tradisional": "bpom-tr",
-    "kosmetik": "bpom-na",
-    "suplemen-kesehatan": "bpom-sd",
+    _C.OBAT_TRADISIONAL: "bpom-tr",
+    _C.KOSMETIK: "bpom-na",
+    _C.SUPLEMEN_KESEHATAN: "bpom-sd",
 }
 """The permit route of each non-food category when no answer says otherwise."""
 
@@ -260,14 +262,14 @@ def recommend(category: str, answers: dict[str, bool | None] | None = None) -> R
     answers = answers or {}
     reasons: list[Text] = []
     uncertain: list[Text] = []
-    if category == "pangan-olahan":
+    if category == _C.PANGAN_OLAHAN:
         failed = [q for q in FOOD_QUESTIONS if answers.get(q.id) is False]
         unsure = [q for q in FOOD_QUESTIONS if answers.get(q.id) is None]
         main = "bpom-md" if failed else "spp-irt"
         reasons.extend(q.help for q in failed)
         if unsure and not failed:
             uncertain.append(NOT_SURE)
-    elif category == "obat-tradisional":
+    elif category == _C.OBAT_TRADISIONAL:
         gendong = answers.get(JAMU_GENDONG)
         main = "jamu-gendong" if gendong is True else CATEGORY_ROUTE[category]
         if gendong is True:
@@ -278,7 +280,7 @@ def recommend(category: str, answers: dict[str, bool | None] | None = None) -> R
         main = CATEGORY_ROUTE[category]
     route_ids = [main, "halal"]
     routes = [ROUTES[r] for r in route_ids]
-    if category != "pangan-olahan":
+    if category != _C.PANGAN_OLAHAN:
         routes = [
             r.model_copy(update={"tutorial": NONFOOD_HALAL_TUTORIAL}) if r.id == "halal" else r
             for r in routes
