@@ -150,17 +150,7 @@ class FacilitatorApp:
     def open_from_page(self, page: staff.PageSignIn) -> None:
         """Open at the first screen for the staff member the page's session cookie names; else
         the sign-in (on the web page when this kernel serves one, else the in-app form)."""
-        self.served = page.served
-        session = page.session
-        if session is not None and session.role != "facilitator":
-            self.state.error = staff.wrong_role("facilitator", self.lang)
-            session = None
-        if session is None:
-            self.go("signin")
-            return
-        self.session = session
-        self.signout = staff.signout_html(self.lang, page.xsrf)
-        self.go("list")
+        staff.open_from_page(self, page, "facilitator", "list")
 
     # --- my UMKM ---------------------------------------------------------------------------------
     def view_list(self) -> list:

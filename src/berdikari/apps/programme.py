@@ -250,17 +250,7 @@ class ProgrammeApp:
     def open_from_page(self, page: staff.PageSignIn) -> None:
         """Open at the first screen for the staff member the page's session cookie names; else
         the sign-in (on the web page when this kernel serves one, else the in-app form)."""
-        self.served = page.served
-        session = page.session
-        if session is not None and session.role != "manager":
-            self.state.error = staff.wrong_role("manager", self.lang)
-            session = None
-        if session is None:
-            self.go("signin")
-            return
-        self.session = session
-        self.signout = staff.signout_html(self.lang, page.xsrf)
-        self.go("overview")
+        staff.open_from_page(self, page, "manager", "overview")
 
     # --- the overview ------------------------------------------------------------------------------
     def standing(self, svc) -> list:

@@ -250,3 +250,20 @@ def signout_html(lang: str, xsrf: str | None) -> str:
 
 def session_ended(lang: str) -> str:
     return t("Your session has ended. Sign in again.", lang)
+
+
+def open_from_page(app, page: PageSignIn, role: str, first_view: str) -> None:
+    """Open ``app`` at ``first_view`` for the staff member of ``role`` that the page's session
+    cookie names; else its sign-in view (with the wrong-role message when the role differs).
+    The one opening both staff apps share."""
+    app.served = page.served
+    session = page.session
+    if session is not None and session.role != role:
+        app.state.error = wrong_role(role, app.lang)
+        session = None
+    if session is None:
+        app.go("signin")
+        return
+    app.session = session
+    app.signout = signout_html(app.lang, page.xsrf)
+    app.go(first_view)
