@@ -88,7 +88,7 @@ def kernel_processes(server_pid: int) -> list[psutil.Process]:
     for child in children:
         try:
             cmd = " ".join(child.cmdline())
-            if "ipykernel" in cmd or "berdikari.app_kernel" in cmd:
+            if "ipykernel" in cmd or "berdikari.web.app_kernel" in cmd:
                 out.append(child)
         except psutil.Error:
             pass

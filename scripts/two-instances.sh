@@ -60,7 +60,7 @@ SITE="${BDK_SITE_DIR:-}"
 if [ -z "$SITE" ]; then
   SITE="$("$BIN/python" -c "
 from pathlib import Path
-from berdikari.server import ServeOptions, prepare_site
+from berdikari.web.server import ServeOptions, prepare_site
 print(prepare_site(ServeOptions(site_dir=Path('$WORK/site'), build_site=True)))")"
 fi
 

@@ -16,8 +16,8 @@ import uuid
 import pytest
 from tornado import web
 
-from berdikari import app_kernel
-from berdikari.kernels import (
+from berdikari.web import app_kernel
+from berdikari.web.kernels import (
     MB,
     CappedKernelManager,
     KernelUse,
@@ -74,7 +74,7 @@ def test_the_budget_comes_from_memory_and_max_kernels_overrides_it():
 
 
 def test_serve_options_give_the_manager_the_budget_from_memory(tmp_path):
-    from berdikari import server
+    from berdikari.web import server
 
     options = server.ServeOptions(kernel_mb=200, memory_share=0.5)
     budget = options.budget(total_bytes=8 * 1024**3)
@@ -316,10 +316,10 @@ def test_big_messages_and_too_many_comm_opens_are_refused():
 
 
 def test_the_kernel_memory_ceiling_stops_growth_and_the_server_ends_a_kernel_over_it(monkeypatch):
-    """``berdikari.app_kernel`` under a 150 MB ceiling: allocating 400 MB fails inside the kernel
+    """``berdikari.web.app_kernel`` under a 150 MB ceiling: allocating 400 MB fails inside the kernel
     (MemoryError), the kernel lives on under the ceiling; the manager's memory check ends a
     kernel over the manager's ceiling."""
-    from berdikari.kernels import AppKernelSpecManager
+    from berdikari.web.kernels import AppKernelSpecManager
 
     monkeypatch.setenv(app_kernel.CEILING_ENV, "150")
 

@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 import psutil
 import pytest
 
-from berdikari.busy import busy_page, share_page
-from berdikari.server import APP_CSP, SITE_CSP
 from berdikari.store import open_store
 from berdikari.store.auth import system_identity
 from berdikari.store.service import Service
+from berdikari.web.busy import busy_page, share_page
+from berdikari.web.server import APP_CSP, SITE_CSP
 from tests.serve_helpers import (
     APP_MARKER,
     KERNEL_ID,
@@ -144,7 +144,7 @@ def kernel_pids(server) -> list[int]:
     out = []
     for child in psutil.Process(server.proc.pid).children(recursive=True):
         try:
-            if "berdikari.app_kernel" in " ".join(child.cmdline()):
+            if "berdikari.web.app_kernel" in " ".join(child.cmdline()):
                 out.append(child.pid)
         except psutil.Error:
             pass
@@ -512,7 +512,7 @@ def test_the_kernel_cap_counts_kernels_still_starting():
     """Four starts at once under a cap of two: exactly two kernels, two refusals."""
     from tornado import web
 
-    from berdikari.kernels import CappedKernelManager
+    from berdikari.web.kernels import CappedKernelManager
 
     async def burst():
         km = CappedKernelManager(max_kernels=2)

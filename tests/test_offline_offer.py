@@ -15,7 +15,8 @@ import zipfile
 import pytest
 from tornado import httpclient, httpserver, testing, web
 
-from berdikari import server, site
+from berdikari import site
+from berdikari.web import server
 
 PAGES = {"/": "#unduh", "/en/": "#download"}
 

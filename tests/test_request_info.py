@@ -17,8 +17,8 @@ def test_the_grant_endpoints_are_gone(tmp_path):
     """The server routes neither /masuk/sesi nor the old GET sign-out; request info is sent once."""
     from voila.request_info_handler import RequestInfoSocketHandler
 
-    from berdikari import server
-    from berdikari.request_info import OneShotRequestInfoHandler
+    from berdikari.web import server
+    from berdikari.web.request_info import OneShotRequestInfoHandler
 
     config = server.voila_config(server.ServeOptions(preheat=False), tmp_path)
     voila = server.make_app_class()(config=config)
@@ -41,7 +41,7 @@ class RequestInfoOnceTest(AsyncHTTPTestCase):
     """Request info (with the visitor's cookies) that waited for a kernel is sent once only."""
 
     def get_app(self):
-        from berdikari.request_info import OneShotRequestInfoHandler
+        from berdikari.web.request_info import OneShotRequestInfoHandler
 
         return web.Application([(r"/voila/query/(.*)", OneShotRequestInfoHandler)])
 

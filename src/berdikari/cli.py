@@ -196,7 +196,7 @@ DatabaseUrl = Annotated[
 def _serve_options(
     host: str, port: int, database_url: str | None, no_preheat: bool, site_dir, **load
 ):
-    from berdikari.server import ServeOptions
+    from berdikari.web.server import ServeOptions
 
     options = ServeOptions(
         host=host,
@@ -353,7 +353,7 @@ def serve_cmd(
     ] = False,
 ) -> None:
     """Serve the guide site at / and the apps at /voila/render/<app>.ipynb on one port."""
-    from berdikari.server import serve
+    from berdikari.web.server import serve
 
     serve(
         _serve_options(
@@ -387,7 +387,7 @@ def demo_run_cmd(
     host: Host = "127.0.0.1", port: Port = 8866, database_url: DatabaseUrl = None
 ) -> None:
     """Upgrade the database, fill it with demo data if it is empty, then serve (make run)."""
-    from berdikari.server import prepare_demo_database, serve
+    from berdikari.web.server import prepare_demo_database, serve
 
     prepare_demo_database(database_url, echo=typer.echo)
     serve(_serve_options(host, port, database_url, False, None))

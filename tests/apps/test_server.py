@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from berdikari import server
 from berdikari.cli import app as cli_app
+from berdikari.web import server
 
 
 def test_voila_config_preheats_caps_culls_and_hides_tracebacks(tmp_path):

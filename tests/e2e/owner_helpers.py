@@ -120,7 +120,7 @@ def owner_server(tmp: Path, real_site: bool = False):
     """Yields a started :class:`OwnerServer` (the real site build at ``/`` if asked)."""
     site = None
     if real_site:
-        from berdikari.server import ServeOptions, prepare_site
+        from berdikari.web.server import ServeOptions, prepare_site
 
         site = prepare_site(ServeOptions(site_dir=tmp / "site", build_site=True))
     server = OwnerServer(tmp, site)

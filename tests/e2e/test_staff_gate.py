@@ -8,7 +8,7 @@ How "no kernel" is seen, two ways that do not depend on timing:
   app keeps a pool (never empty: a take refills it at once), so a request that got past the gate
   would take one and write the first line. A signed-in request at the end proves that line does
   appear for a kernel handed out.
-- the server's child processes: the kernels (``berdikari.app_kernel``) it runs. The set is the
+- the server's child processes: the kernels (``berdikari.web.app_kernel``) it runs. The set is the
   same before and after the refused requests.
 """
 
@@ -63,7 +63,7 @@ def kernel_processes(pid: int) -> set[int]:
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == pid and (b"berdikari.app_kernel" in cmd or b"ipykernel" in cmd):
+        if ppid == pid and (b"berdikari.web.app_kernel" in cmd or b"ipykernel" in cmd):
             out.add(int(entry))
     return out
 

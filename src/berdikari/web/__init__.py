@@ -1,7 +1,7 @@
 """The light web pages that need no kernel: the owner app, sign-in, sign-out.
 
 Each module here that serves pages exposes ``handlers(base_url) -> list`` of tornado routes;
-:func:`handlers` gathers them in one list that :mod:`berdikari.server` installs before the
+:func:`handlers` gathers them in one list that :mod:`berdikari.web.server` installs before the
 site's catch-all. Pages are rendered with :mod:`berdikari.web.render` (Jinja2, autoescaped).
 
 This package must never run widget code or start a kernel; it reaches the database only through

@@ -4,7 +4,7 @@ Facilitators and programme managers sign in here, on a light page that needs no 
 session itself (a server-side row and the HttpOnly ``bdk_staff`` cookie) is made by
 :func:`berdikari.web.sessions.sign_in_staff`. The staff apps (``pendamping.ipynb`` for
 facilitators, ``program.ipynb`` for managers) are Voila pages: :func:`gate` runs at the top of
-:class:`berdikari.busy.GuardedVoilaHandler`'s ``get`` and answers a request without a valid staff
+:class:`berdikari.web.busy.GuardedVoilaHandler`'s ``get`` and answers a request without a valid staff
 session (a 303 to this page) or with the wrong role (this page, saying which app is theirs)
 *before* any kernel is started or taken from the pool.
 

@@ -3,7 +3,7 @@
 Runs Voila standalone (never a Jupyter server with auth off, which would expose the kernels API)
 and adds a static handler for the built MkDocs site. Voila's tree page is removed so it cannot
 replace the site. Kernels are preheated and kept within a budget sized from memory, shared
-fairly and culled (:mod:`berdikari.kernels`); Voila's own protection stays on (a browser can
+fairly and culled (:mod:`berdikari.web.kernels`); Voila's own protection stays on (a browser can
 only send widget messages, never code), and the kernel websocket limits those messages. Every
 response carries security headers (:class:`SecurityHeaders`: a Content-Security-Policy, nosniff,
 same-origin referrer, no framing); Voila's /login and /logout and malformed template paths answer
@@ -18,9 +18,6 @@ import html
 import logging
 import os
 import re
-import shutil
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +25,7 @@ from tornado import web
 from traitlets.config import Config
 
 from berdikari.config import settings
-from berdikari.kernels import (
+from berdikari.web.kernels import (
     DEFAULT_CEILING_MB,
     DEFAULT_KERNEL_MB,
     DEFAULT_MEMORY_SHARE,
@@ -38,9 +35,9 @@ from berdikari.kernels import (
     kernel_budget,
 )
 
-log = logging.getLogger("berdikari.server")
+log = logging.getLogger("berdikari.web.server")
 
-TEMPLATES_ROOT = Path(__file__).parent / "templates"
+TEMPLATES_ROOT = Path(__file__).parents[1] / "templates"
 """A Jupyter data dir: ``voila/templates/berdikari`` is the app page template (no CDN assets)."""
 
 TEMPLATE = "berdikari"
@@ -63,7 +60,7 @@ class ServeOptions:
     """Preheated kernels per app; the others get ``default_pool_size`` (the staff apps: 1)."""
     default_pool_size: int = 1
     max_kernels: int | None = None
-    """None: from memory (``kernel_mb`` and ``memory_share``, :func:`berdikari.kernels.kernel_budget`)."""
+    """None: from memory (``kernel_mb`` and ``memory_share``, :func:`berdikari.web.kernels.kernel_budget`)."""
     kernel_mb: int = DEFAULT_KERNEL_MB
     memory_share: float = DEFAULT_MEMORY_SHARE
     kernel_memory_mb: int = DEFAULT_CEILING_MB
@@ -186,31 +183,13 @@ FALLBACK_PAGE = """<!doctype html><html lang="id"><head><meta charset="utf-8">
 
 def build_site(dest: Path) -> str | None:
     """Build the MkDocs site into ``dest``; return an error message, or None on success."""
-    root = settings().root
-    try:
-        from berdikari import site as site_module  # written by the site helper
+    from berdikari import site as site_module
 
-        builder = getattr(site_module, "build", None)
-    except ImportError:
-        builder = None
-    if builder is not None:
-        try:
-            # Strictness (warnings as errors) is the site tests' job; serving shows what builds.
-            builder(dest, strict=False)
-            return None
-        except Exception as exc:  # noqa: BLE001  reported to the operator, never hidden
-            return f"berdikari.site.build failed: {exc}"
-    if not (root / "mkdocs.yml").exists():
-        return f"no mkdocs.yml in {root}"
-    mkdocs = shutil.which("mkdocs", path=str(Path(sys.executable).parent)) or "mkdocs"
-    proc = subprocess.run(
-        [mkdocs, "build", "-q", "-d", str(dest)],
-        cwd=root,
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        return f"mkdocs build failed ({proc.returncode}):\n{proc.stderr[-3000:]}"
+    try:
+        # Strictness (warnings as errors) is the site tests' job; serving shows what builds.
+        site_module.build(dest, strict=False)
+    except Exception as exc:  # noqa: BLE001  reported to the operator, never hidden
+        return f"berdikari.site.build failed: {exc}"
     return None
 
 
@@ -220,7 +199,7 @@ def prepare_site(options: ServeOptions) -> Path:
     The home page offers the offline download: a fresh build gets the zip (built once per change
     of the guides, with npm's shim cached in the data folder); without it, no page offers it.
     """
-    from berdikari.site import serve_offline_archive  # the site helper's
+    from berdikari.site import serve_offline_archive
 
     if options.site_dir is not None and not options.build_site:
         if not (options.site_dir / "index.html").exists():
@@ -257,7 +236,7 @@ def voila_config(options: ServeOptions, site_dir: Path, budget: Budget | None = 
         "berdikari_not_served": (ANALYST_NOTEBOOK,),
         "berdikari_app_csp": APP_CSP,
         # Tornado closes a websocket whose message is larger than this (outer layer; the
-        # kernel websocket handler refuses smaller ones by kind, berdikari.kernels.refusal).
+        # kernel websocket handler refuses smaller ones by kind, berdikari.web.kernels.refusal).
         "websocket_max_message_size": (options.max_upload_mb + 1) * 1024 * 1024,
     }
     c.BerdikariVoila.site_dir = str(site_dir)
@@ -266,7 +245,7 @@ def voila_config(options: ServeOptions, site_dir: Path, budget: Budget | None = 
     c.VoilaConfiguration.preheat_kernel = options.preheat
     c.VoilaConfiguration.default_pool_size = options.default_pool_size
     c.VoilaConfiguration.multi_kernel_manager_class = CappedKernelManager
-    if options.lean_kernels:  # no debugger, no history database (berdikari.app_kernel)
+    if options.lean_kernels:  # no debugger, no history database (berdikari.web.app_kernel)
         c.VoilaConfiguration.kernel_spec_manager_class = AppKernelSpecManager
     c.VoilaConfiguration.file_allowlist = []  # notebooks/ holds no files visitors need
     c.VoilaConfiguration.http_keep_alive_timeout = 10
@@ -314,9 +293,9 @@ def make_app_class():
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-    from berdikari.busy import GuardedVoilaHandler
-    from berdikari.kernels import guarded_websocket_handler_class
-    from berdikari.static_cache import HashedAssetsHandler
+    from berdikari.web.busy import GuardedVoilaHandler
+    from berdikari.web.kernels import guarded_websocket_handler_class
+    from berdikari.web.static_cache import HashedAssetsHandler
 
     class BerdikariVoila(Voila):
         name = "berdikari"
@@ -328,17 +307,17 @@ def make_app_class():
                 for h in super().init_handlers()
                 if h[1] not in (TornadoVoilaTreeHandler, VoilaContentsHandler)
             ]
-            # The app page or the busy page, never a page without its app (berdikari.busy).
+            # The app page or the busy page, never a page without its app (berdikari.web.busy).
             handlers = [
                 (h[0], GuardedVoilaHandler, *h[2:]) if h[1] is TornadoVoilaHandler else h
                 for h in handlers
             ]
-            # Phones keep the content-hashed extension scripts (berdikari.static_cache).
+            # Phones keep the content-hashed extension scripts (berdikari.web.static_cache).
             handlers = [
                 (h[0], HashedAssetsHandler, *h[2:]) if "/voila/labextensions/" in h[0] else h
                 for h in handlers
             ]
-            # Widget messages within limits, page activity recorded (berdikari.kernels).
+            # Widget messages within limits, page activity recorded (berdikari.web.kernels).
             guarded_ws = guarded_websocket_handler_class()
             handlers = [
                 (h[0], guarded_ws, *h[2:]) if h[1] is VoilaKernelWebsocketHandler else h
@@ -362,10 +341,10 @@ def make_app_class():
             if SecurityHeaders not in self.app.transforms:
                 self.app.add_transform(SecurityHeaders)
             # Request info (with the visitor's cookies) goes to a preheated kernel once, then is
-            # dropped (berdikari.request_info).
+            # dropped (berdikari.web.request_info).
             from voila.request_info_handler import RequestInfoSocketHandler
 
-            from berdikari.request_info import OneShotRequestInfoHandler
+            from berdikari.web.request_info import OneShotRequestInfoHandler
 
             handlers = [
                 (h[0], OneShotRequestInfoHandler, *h[2:]) if h[1] is RequestInfoSocketHandler else h
@@ -402,7 +381,7 @@ def serve(options: ServeOptions) -> None:
     # 127.0.0.1, which a server bound to one other address would not answer).
     if options.host not in ("", "0.0.0.0", "::", "localhost"):
         os.environ["VOILA_APP_IP"] = f"[{options.host}]" if ":" in options.host else options.host
-    # Each kernel limits its own memory (berdikari.app_kernel reads this when it starts).
+    # Each kernel limits its own memory (berdikari.web.app_kernel reads this when it starts).
     os.environ["BERDIKARI_KERNEL_MEMORY_MB"] = str(options.kernel_memory_mb)
     budget = options.budget()
     print(budget.describe(), flush=True)

@@ -1,7 +1,7 @@
 """The kernel process behind one app page: ipykernel without what an app never uses, with a ceiling.
 
-``berdikari serve`` starts its ``python3`` kernels as ``python -m berdikari.app_kernel`` instead of
-``python -m ipykernel_launcher`` (see :class:`berdikari.kernels.AppKernelSpecManager`). Two things
+``berdikari serve`` starts its ``python3`` kernels as ``python -m berdikari.web.app_kernel`` instead of
+``python -m ipykernel_launcher`` (see :class:`berdikari.web.kernels.AppKernelSpecManager`). Two things
 are left out, measured on this 2-core machine (``benchmarks/bench_owners_load.py``):
 
 - the debugger (debugpy/pydevd, imported at kernel start for JupyterLab's debugger panel):
@@ -13,7 +13,7 @@ One thing is added: a **memory ceiling**. When ``BERDIKARI_KERNEL_MEMORY_MB`` is
 sets it), the kernel limits its own address space (``RLIMIT_AS``) once it is up: what it has
 mapped by then (threads' stacks and malloc arenas are mostly reserved, not used) plus the ceiling.
 An allocation beyond it fails with ``MemoryError`` inside the kernel, which ipykernel reports and
-survives; the server's memory check (:meth:`berdikari.kernels.CappedKernelManager.check_memory`)
+survives; the server's memory check (:meth:`berdikari.web.kernels.CappedKernelManager.check_memory`)
 then ends it and tells its page. glibc is asked for at most two malloc arenas, so the reserved
 part stays small and the ceiling means what it says (the kernels import no numpy).
 

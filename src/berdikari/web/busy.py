@@ -11,11 +11,11 @@ before anyone knows whether the app will appear), then sends:
   failed page is shut down at once.
 
 Before any kernel is taken it asks the kernel manager to :meth:`reserve
-<berdikari.kernels.CappedKernelManager.reserve>` one for this visitor (client address through a
+<berdikari.web.kernels.CappedKernelManager.reserve>` one for this visitor (client address through a
 trusted proxy, and the signed-in staff account): someone over their fair share gets a page that
 says to close one of their pages (HTTP 429), and nobody else is affected; the kernel the page got
 is then claimed for them. App pages carry the app Content-Security-Policy
-(``berdikari.server.APP_CSP``).
+(``berdikari.web.server.APP_CSP``).
 
 It also sets the ``_xsrf`` cookie, so the shutdown beacon Voila's page sends when it is closed is
 accepted (without the cookie it got 403 "_xsrf argument missing" and the kernel lived on).
@@ -31,7 +31,7 @@ import re
 from tornado import web
 from voila.tornado.handler import TornadoVoilaHandler
 
-from berdikari.kernels import ShareExceeded, shutdown_quietly
+from berdikari.web.kernels import ShareExceeded, shutdown_quietly
 from berdikari.web.staff_signin import gate as staff_gate
 
 APP_MARKER = "application/vnd.jupyter.widget-view+json"
@@ -210,7 +210,7 @@ class GuardedVoilaHandler(TornadoVoilaHandler):
         self.finish(page)
 
     def set_app_headers(self) -> None:
-        """What the browser may do on an app page (berdikari.server.APP_CSP)."""
+        """What the browser may do on an app page (berdikari.web.server.APP_CSP)."""
         csp = self.settings.get("berdikari_app_csp")
         if csp:
             self.set_header("Content-Security-Policy", csp)

@@ -6,9 +6,9 @@ Each open app page holds one kernel (a Python process, about 80 MB when a staff 
 - **How many**: ``max_kernels`` comes from memory (:func:`kernel_budget`: a share of the
   machine's RAM divided by a measured per-kernel cost); ``--max-kernels`` overrides it. Kernels
   still starting count too, so a burst cannot overshoot. A refusal is an HTTP 503 that
-  :mod:`berdikari.busy` turns into the friendly busy page. The kernels' measured memory
+  :mod:`berdikari.web.busy` turns into the friendly busy page. The kernels' measured memory
   (:meth:`CappedKernelManager.check_memory`) must also stay within the share.
-- **How big**: every kernel has a memory ceiling. :mod:`berdikari.app_kernel` sets its address
+- **How big**: every kernel has a memory ceiling. :mod:`berdikari.web.app_kernel` sets its address
   space limit; the manager ends a kernel whose memory passes the ceiling, and its page is told.
 - **Fair shares**: one client address (:func:`berdikari.web.limits.client_address` when present)
   and one staff account hold at most ``kernels_per_client`` / ``kernels_per_account`` kernels
@@ -617,13 +617,13 @@ def guarded_websocket_handler_class():
 
 class AppKernelSpecManager(KernelSpecManager):
     """Kernel specs for the apps: the stock ``python3`` kernel runs as the lean
-    :mod:`berdikari.app_kernel` (no debugger, no history database, a memory ceiling)."""
+    :mod:`berdikari.web.app_kernel` (no debugger, no history database, a memory ceiling)."""
 
     def get_kernel_spec(self, kernel_name: str, *args, **kwargs):
         spec = super().get_kernel_spec(kernel_name, *args, **kwargs)
         argv = list(spec.argv)
         if argv[1:3] == ["-m", "ipykernel_launcher"]:
-            spec.argv = [argv[0], "-m", "berdikari.app_kernel", *argv[3:]]
+            spec.argv = [argv[0], "-m", "berdikari.web.app_kernel", *argv[3:]]
         return spec
 
 
