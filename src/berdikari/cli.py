@@ -183,7 +183,7 @@ def score_cmd(
         typer.echo(report_text.result_text(checklists[checklist_id], result, lang))
 
 
-# --- serve: the site and the apps on one port (owner app helper) ---------------------------------
+# --- serve: the site and the apps on one port -----------------------------------------------------
 
 Host = Annotated[str, typer.Option("--host", help="Address to listen on")]
 Port = Annotated[int, typer.Option("--port", help="Port to listen on")]
@@ -393,7 +393,7 @@ def demo_run_cmd(
     serve(_serve_options(host, port, database_url, False, None))
 
 
-# --- site: build the guide site, or the offline archive (site helper) ----------------------------
+# --- site: build the guide site, or the offline archive --------------------------------------------
 
 site_app = typer.Typer(no_args_is_help=True, help="Build the guide site (MkDocs).")
 app.add_typer(site_app, name="site")
@@ -426,7 +426,7 @@ def site_build_cmd(
     typer.echo(str(path))
 
 
-# --- store: database, accounts, backup, demo (data-layer helper) --------------------------------
+# --- store: database, accounts, backup, demo --------------------------------------------------
 
 db_app = typer.Typer(no_args_is_help=True, help="Create or migrate the database schema.")
 app.add_typer(db_app, name="db")
@@ -511,6 +511,20 @@ def _store_call(fn, *args, **kwargs):
         _fail(exc.message, 1)
 
 
+def _migrate(database_url: str | None, move, done: str) -> None:
+    """Open the database, run ``move(engine)`` (upgrade or downgrade) and say the revision reached."""
+    from berdikari.store import db
+
+    url, where = _database(database_url)
+    with _database_errors(url, where):
+        engine = db.make_engine(db.normalise_url(url))
+        try:
+            move(engine)
+            typer.echo(f"database at revision {db.current_revision(engine) or done}")
+        finally:
+            engine.dispose()
+
+
 @db_app.command("upgrade")
 def db_upgrade_cmd(
     revision: Annotated[str, typer.Argument(help="Target revision")] = "head",
@@ -519,14 +533,7 @@ def db_upgrade_cmd(
     """Create the database if needed and migrate it up (default: to the latest revision)."""
     from berdikari.store import db
 
-    url, where = _database(database_url)
-    with _database_errors(url, where):
-        engine = db.make_engine(db.normalise_url(url))
-        try:
-            db.upgrade(engine, revision)
-            typer.echo(f"database at revision {db.current_revision(engine)}")
-        finally:
-            engine.dispose()
+    _migrate(database_url, lambda engine: db.upgrade(engine, revision), "base (empty)")
 
 
 @db_app.command("downgrade")
@@ -537,14 +544,7 @@ def db_downgrade_cmd(
     """Migrate the database down to REVISION ('base' drops every table: back up first)."""
     from berdikari.store import db
 
-    url, where = _database(database_url)
-    with _database_errors(url, where):
-        engine = db.make_engine(db.normalise_url(url))
-        try:
-            db.downgrade(engine, revision)
-            typer.echo(f"database at revision {db.current_revision(engine) or 'base (empty)'}")
-        finally:
-            engine.dispose()
+    _migrate(database_url, lambda engine: db.downgrade(engine, revision), "base (empty)")
 
 
 @user_app.command("add")
