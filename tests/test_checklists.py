@@ -236,3 +236,46 @@ def test_a_broken_cache_file_is_ignored(tmp_path, monkeypatch):
     cache.write_text('{"half": ', encoding="utf-8")
     assert cl._load_all.__wrapped__(str(src), ()) == first
     assert json.loads(cache.read_text(encoding="utf-8")).keys() == first.keys()
+
+
+def test_the_cache_name_changes_with_each_thing_the_models_are_made_from(tmp_path, monkeypatch):
+    """The cache file's name hashes the YAML files (name and bytes), this module, the vocabularies
+    and pydantic's version: a change to any one of them must give a new name, or the apps would
+    read checklists validated by an older model."""
+    monkeypatch.setenv("BERDIKARI_DATA_DIR", str(tmp_path / "data"))
+    src = _copy_checklists(tmp_path)
+    files = cl.checklist_files(src)
+    base = cl._cache_file(files)
+    assert cl._cache_file(files) == base  # the name is stable for unchanged inputs
+
+    names = set()
+    # a checklist's bytes
+    first = files[0]
+    original = first.read_bytes()
+    first.write_bytes(original + b"\n# changed\n")
+    names.add(cl._cache_file(files))
+    first.write_bytes(original)
+    # a checklist's name
+    renamed = first.with_name("z-" + first.name)
+    first.rename(renamed)
+    names.add(cl._cache_file(cl.checklist_files(src)))
+    renamed.rename(first)
+    assert cl._cache_file(files) == base
+
+    # this module and the vocabularies: point the module at an edited copy of its source
+    import pydantic
+
+    from berdikari import vocab
+
+    for module in (cl, vocab):
+        copy = tmp_path / f"{module.__name__.rsplit('.', 1)[-1]}-edited.py"
+        copy.write_bytes(Path(module.__file__).read_bytes() + b"\n# changed\n")
+        monkeypatch.setattr(module, "__file__", str(copy))
+        names.add(cl._cache_file(files))
+        monkeypatch.undo()
+        monkeypatch.setenv("BERDIKARI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(pydantic, "VERSION", pydantic.VERSION + ".post1")
+    names.add(cl._cache_file(files))
+
+    assert base not in names
+    assert len(names) == 5, "two different inputs gave the same cache name"

@@ -761,14 +761,15 @@ def _load_all(directory: str, stamp: tuple) -> dict[str, Checklist]:
 
 # Parsing the YAML with line numbers costs most of a CPU-second; every app kernel needs the
 # checklists. So the validated models are kept as JSON next to the data, named by a hash of the
-# YAML files and of this module: a changed checklist or model makes a new name. Reading it back
-# still goes through pydantic (about 30 ms), and JSON, unlike pickle, cannot run code.
+# YAML files, of this module and of the vocabularies: a changed checklist or model makes a new
+# name. Reading it back still goes through pydantic (about 30 ms), and JSON, unlike pickle, cannot run code.
 
 
 def _cache_file(files: list[Path]) -> Path:
     import pydantic
 
     h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(Path(vocab.__file__).read_bytes())  # the models' enums live there
     h.update(pydantic.VERSION.encode())
     for f in files:
         h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
