@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
 from berdikari.cli import app as cli_app
@@ -100,3 +101,19 @@ def test_cli_serve_and_demo_run_are_documented():
     assert "--port" in out.output and "--database-url" in out.output and "--host" in out.output
     out = runner.invoke(cli_app, ["demo-run", "--help"])
     assert out.exit_code == 0 and "demo" in out.output.lower()
+
+
+def test_a_browser_test_that_asks_for_the_real_site_fails_when_the_site_does_not_build(
+    tmp_path, monkeypatch
+):
+    """The server serves a fallback page when the build fails (the apps still work); the owner
+    browser tests that check links into the guides must then fail, not pass against that page."""
+    from berdikari import site
+    from tests.e2e.owner_helpers import built_site
+
+    def broken_build(dest, strict=True):
+        raise RuntimeError("mkdocs: a guide links to a page that does not exist")
+
+    monkeypatch.setattr(site, "build", broken_build)
+    with pytest.raises(AssertionError, match="the site did not build"):
+        built_site(tmp_path)

@@ -115,14 +115,24 @@ class OwnerServer:
         return {k: a.value for k, a in mine[-1].answers.items()} if mine else {}
 
 
+def built_site(tmp: Path) -> Path:
+    """The real site, built into ``tmp / "site"`` as ``berdikari serve`` builds it.
+
+    The server falls back to a page that says the build failed (the apps still work); a test
+    that asked for the real site must not pass against that page, so a failed build fails here.
+    """
+    from berdikari.web.server import ServeOptions, prepare_site
+
+    site = prepare_site(ServeOptions(site_dir=tmp / "site", build_site=True))
+    if site != tmp / "site":
+        raise AssertionError(f"the site did not build: the server would serve {site}")
+    return site
+
+
 @contextmanager
 def owner_server(tmp: Path, real_site: bool = False):
     """Yields a started :class:`OwnerServer` (the real site build at ``/`` if asked)."""
-    site = None
-    if real_site:
-        from berdikari.web.server import ServeOptions, prepare_site
-
-        site = prepare_site(ServeOptions(site_dir=tmp / "site", build_site=True))
+    site = built_site(tmp) if real_site else None
     server = OwnerServer(tmp, site)
     server.start()
     try:
