@@ -51,7 +51,7 @@ from berdikari.owner_report import (
     summary_pdf,
 )
 from berdikari.vocab import OPEN_ACTION_STATUSES
-from berdikari.web.owner_files import AnswersFileError, read_answers_file
+from berdikari.web.owner_files import AnswersFileError, read_answers_file, storable
 from berdikari.web.owner_texts import script_texts, texts
 from berdikari.web.render import render
 
@@ -162,21 +162,13 @@ def checked_answers(checklist: Checklist, raw: object) -> tuple[dict, dict, dict
             refused[item_id] = "not-one-of"
         elif value == "na" and not item.na_allowed:
             refused[item_id] = "na-not-allowed"
-        elif note is not None and (not isinstance(note, str) or not _clean(note)):
+        elif note is not None and (not isinstance(note, str) or not storable(note)):
             refused[item_id] = "bad-note"
         else:
             answers[item_id] = value
             if note:
                 notes[item_id] = note.strip()[:NOTE_MAX]
     return answers, notes, refused
-
-
-def _clean(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return "\x00" not in text
 
 
 def refusal_text(key: str, lang: str) -> str:
@@ -331,6 +323,13 @@ class OwnerHandler(web.RequestHandler):
             log.exception("Could not read the owner's UMKM")
             return None
         return {"identity": identity, "umkm": umkm, "name": umkm.name}
+
+    async def me_or_sign_in(self):
+        """The signed-in owner, or None after sending the browser to the sign-in page."""
+        me = await self.me()
+        if not me:
+            self.redirect(self.root + "masuk", status=303)
+        return me
 
 
 class WelcomeHandler(OwnerHandler):
@@ -821,9 +820,8 @@ class SubmitHandler(OwnerHandler):
     async def post(self) -> None:
         from berdikari.apps.messages import error_text
 
-        me = await self.me()
+        me = await self.me_or_sign_in()
         if not me:
-            self.redirect(self.root + "masuk", status=303)
             return
         try:
             aid = int(self.get_body_argument("assessment", ""))
@@ -844,9 +842,8 @@ class SubmitHandler(OwnerHandler):
 
 class NewRoundHandler(OwnerHandler):
     async def post(self) -> None:
-        me = await self.me()
+        me = await self.me_or_sign_in()
         if not me:
-            self.redirect(self.root + "masuk", status=303)
             return
         checklist_id = self.get_body_argument("checklist", "")
         if checklist_id not in load_all():

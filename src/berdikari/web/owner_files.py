@@ -47,7 +47,7 @@ def _depth(value, level: int = 0) -> int:
     return level
 
 
-def _clean(text: str) -> bool:
+def storable(text: str) -> bool:
     """False for text that cannot be stored or shown: lone surrogates, NUL."""
     try:
         text.encode("utf-8")
@@ -87,7 +87,7 @@ def read_answers_file(raw: bytes, lang: str = "id") -> tuple[Checklist, dict, di
     ]
     if isinstance(data.get("checklist"), str):
         strings.append(data["checklist"])
-    if not all(_clean(s) for s in strings):
+    if not all(storable(s) for s in strings):
         raise AnswersFileError(
             t("This file holds characters that cannot be read. Download it again.", lang)
         )
