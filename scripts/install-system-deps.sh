@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs (tests and the demo server):
 # chromium (browser tests), postgresql (the PostgreSQL test server), nginx (two-instance setup),
-# fonts-dejavu-core (the font of the PDF visit report).
+# fonts-dejavu-core (the font of the PDF visit report), nodejs + npm (`npm ci` installs axe-core,
+# the accessibility checker the browser tests inject; see package.json).
 # Idempotent: installs only what is missing. Needs root or sudo.
 set -euo pipefail
 missing=()
@@ -10,6 +11,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 # the Unicode font embedded in the printable visit report (berdikari.reports)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${missing[*]}"
 SUDO=""
