@@ -223,6 +223,39 @@ class EvidenceType(Vocabulary):
     PDF = "application/pdf", "PDF document"
 
 
+# --- the Etalase (public showcase) -------------------------------------------------------------
+
+
+class ListingState(Vocabulary):
+    """Where a product's showcase page stands with the programme manager (``showcase_listing``).
+    It is public only when approved and the owner's consent stands."""
+
+    DRAFT = "draft", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    TAKEN_DOWN = "taken-down", "Taken down"
+
+
+class ShowcaseTermKind(Vocabulary):
+    """The two programme vocabularies the manager extends (rows of ``showcase_term``)."""
+
+    SPECIALITY = "speciality", "Local speciality"
+    AWARD = "award", "Programme award"
+
+
+class HandoverKind(Vocabulary):
+    """What a UMKM receives at a hand-over event (``handover_entry``)."""
+
+    PERMIT = "permit", "Permit number handed over"
+    AWARD = "award", "Award (piagam)"
+    COMPLETION = "completion", "Certificate of programme completion"
+
+
+SHOWCASE_PHOTO_TYPES: tuple[EvidenceType, ...] = (EvidenceType.JPEG, EvidenceType.PNG)
+"""The photo files a showcase page accepts (``showcase_photo.mime``)."""
+SHOWABLE_PERMITS: tuple[MilestoneKind, ...] = (*PERMIT_MILESTONES, MilestoneKind.HALAL)
+"""The milestones whose number an owner may choose to show on the showcase."""
+
+
 VOCABULARIES: dict[str, type[Vocabulary]] = {
     "category": ProductCategory,
     "permit_route": PermitRoute,
@@ -240,5 +273,8 @@ VOCABULARIES: dict[str, type[Vocabulary]] = {
     "action_status": ActionStatus,
     "milestone_kind": MilestoneKind,
     "evidence_type": EvidenceType,
+    "listing_state": ListingState,
+    "showcase_term_kind": ShowcaseTermKind,
+    "handover_kind": HandoverKind,
 }
 """Every vocabulary by the name exports and tests use for it."""
