@@ -29,6 +29,8 @@ SUBSETS = {
     "PARTIES": vocab.PARTIES,
     "OPEN_ACTION_STATUSES": vocab.OPEN_ACTION_STATUSES,
     "PERMIT_MILESTONES": vocab.PERMIT_MILESTONES,
+    "SHOWCASE_PHOTO_TYPES": vocab.SHOWCASE_PHOTO_TYPES,
+    "SHOWABLE_PERMITS": vocab.SHOWABLE_PERMITS,
 }
 """Named subsets of a vocabulary (a domain fact of their own, declared once in vocab too)."""
 
@@ -64,6 +66,8 @@ def test_subsets_are_members_of_their_vocabulary():
     assert set(vocab.PARTIES) < set(vocab.Role)
     assert set(vocab.OPEN_ACTION_STATUSES) < set(vocab.ActionStatus)
     assert set(vocab.PERMIT_MILESTONES) < set(vocab.MilestoneKind)
+    assert set(vocab.SHOWCASE_PHOTO_TYPES) < set(vocab.EvidenceType)
+    assert set(vocab.PERMIT_MILESTONES) < set(vocab.SHOWABLE_PERMITS) < set(vocab.MilestoneKind)
 
 
 def test_what_is_built_from_the_vocabularies_holds_exactly_their_values():

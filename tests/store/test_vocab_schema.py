@@ -34,6 +34,11 @@ COLUMNS = {
     ("milestone", "kind"): vocab.MilestoneKind,
     ("evidence", "mime"): vocab.EvidenceType,
     ("web_session", "kind"): vocab.SessionKind,
+    ("showcase_term", "kind"): vocab.ShowcaseTermKind,
+    ("showcase_photo", "mime"): vocab.SHOWCASE_PHOTO_TYPES,
+    ("showcase_listing", "state"): vocab.ListingState,
+    ("showcase_listing", "consent_by_role"): vocab.PARTIES,
+    ("handover_entry", "kind"): vocab.HandoverKind,
 }
 """Every column that holds a vocabulary, and the vocabulary (or named subset) it holds."""
 

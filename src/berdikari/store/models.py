@@ -394,3 +394,127 @@ class UmkmStanding(Base):
     submissions_waiting: Mapped[int] = mapped_column(Integer)
     gaps: Mapped[list] = mapped_column(JSON)
     current: Mapped[list] = mapped_column(JSON)
+
+
+# --- the Etalase (public showcase): migration 0005 -------------------------------------------------
+
+
+class ShowcaseTerm(Base):
+    """One local speciality or award of the programme; seeded from :mod:`berdikari.showcase`,
+    extended by the manager. Labels are data (the manager types both), not catalogue msgids."""
+
+    __tablename__ = "showcase_term"
+    __table_args__ = (
+        UniqueConstraint("kind", "key", name="uq_showcase_term_kind_key"),
+        CheckConstraint(_in("kind", vocab.ShowcaseTermKind), name="kind"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    key: Mapped[str] = mapped_column(String(40))
+    label_id: Mapped[str] = mapped_column(String(80))
+    label_en: Mapped[str] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ShowcasePhoto(Base):
+    """The original photo of a showcase product (JPEG or PNG, decoded with Pillow, size-bounded);
+    the public pages serve resized copies. Bytes in the database, so a backup holds them."""
+
+    __tablename__ = "showcase_photo"
+    __table_args__ = (CheckConstraint(_in("mime", vocab.SHOWCASE_PHOTO_TYPES), name="mime"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
+    mime: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ShowcaseListing(Base):
+    """One product's showcase page: the owner's consent and choices, and the manager's curation.
+
+    Public only when ``state`` is approved and ``consent`` stands; revoking consent or a
+    take-down removes it at once. ``show_permits`` lists the milestone kinds (of
+    ``vocab.SHOWABLE_PERMITS``) whose recorded numbers the owner chose to show."""
+
+    __tablename__ = "showcase_listing"
+    __table_args__ = (
+        CheckConstraint(_in("state", vocab.ListingState), name="state"),
+        CheckConstraint(_in("consent_by_role", vocab.PARTIES), name="consent_by_role"),
+        CheckConstraint("NOT consent OR consent_at IS NOT NULL", name="consent_has_time"),
+        Index("ix_showcase_listing_public", "state", "consent"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), unique=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    speciality_id: Mapped[int | None] = mapped_column(ForeignKey("showcase_term.id"))
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("showcase_photo.id"))
+    state: Mapped[str] = mapped_column(String(12), default="draft")
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consent_by_role: Mapped[str | None] = mapped_column(String(12))
+    consent_by_name: Mapped[str | None] = mapped_column(String(120))
+    owner_present: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_photo: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_whatsapp: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_phone: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_permits: Mapped[list] = mapped_column(JSON, default=list)
+    order_whatsapp: Mapped[str | None] = mapped_column(String(30))
+    order_phone: Mapped[str | None] = mapped_column(String(30))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by: Mapped[str | None] = mapped_column(String(120))
+    taken_down_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    taken_down_by: Mapped[str | None] = mapped_column(String(120))
+    take_down_reason: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class HandoverEvent(Base):
+    """A hand-over day (penyerahan): where and when permits, awards and certificates are given."""
+
+    __tablename__ = "handover_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    place: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    entries: Mapped[list[HandoverEntry]] = relationship(order_by="HandoverEntry.position")
+
+
+class HandoverEntry(Base):
+    """What one UMKM receives at an event: a recorded permit (``milestone_id``), an award
+    (``award_id``, shown on the showcase once the event has taken place) or the certificate of
+    programme completion. ``position`` is the order the master of ceremonies calls them."""
+
+    __tablename__ = "handover_entry"
+    __table_args__ = (
+        CheckConstraint(_in("kind", vocab.HandoverKind), name="kind"),
+        CheckConstraint(
+            f"(kind = '{vocab.HandoverKind.PERMIT}') = (milestone_id IS NOT NULL)",
+            name="permit_has_milestone",
+        ),
+        CheckConstraint(
+            f"(kind = '{vocab.HandoverKind.AWARD}') = (award_id IS NOT NULL)",
+            name="award_has_term",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("handover_event.id"), index=True)
+    umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestone.id"))
+    award_id: Mapped[int | None] = mapped_column(ForeignKey("showcase_term.id"))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
