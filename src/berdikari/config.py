@@ -111,6 +111,9 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     """``BERDIKARI_TRUSTED_PROXIES``: addresses of proxies whose ``X-Forwarded-For`` is believed
     (:func:`berdikari.web.limits.client_address`); empty: the header is ignored."""
+    site_url: str = ""
+    """``BERDIKARI_SITE_URL``: the site's public address (MkDocs reads it too); QR codes of the
+    Etalase carry it. Empty: the address the visitor used."""
 
 
 def settings() -> Settings:
@@ -133,4 +136,5 @@ def settings() -> Settings:
             env, "BERDIKARI_LOCKOUT_MINUTES", LOCKOUT_MINUTES, maximum=LOCKOUT_MINUTES_MAX
         ),
         trusted_proxies=_addresses(env, "BERDIKARI_TRUSTED_PROXIES"),
+        site_url=env.get("BERDIKARI_SITE_URL", "").strip(),
     )

@@ -303,3 +303,57 @@ def limiter(kind: str) -> SignInLimiter:
             found = SignInLimiter(tries=s.lockout_tries, minutes=s.lockout_minutes)
             _limiters[kind] = found
         return found
+
+
+# --- public pages: requests per client --------------------------------------------------------
+
+
+@dataclass
+class RequestLimiter:
+    """How often one client may ask the public pages (the Etalase) for something.
+
+    A token bucket per client (:func:`limit_key` of :func:`client_address`): ``burst`` requests
+    at once, then ``per_minute`` a minute. A costly answer (a PDF) takes more tokens. At most
+    ``max_clients`` buckets are kept (the fullest are forgotten first, which only forgives), so a
+    spray of addresses cannot fill memory. In-process like the sign-in counters: with two
+    instances a client gets at most twice the rate. Never keeps anything but the key and a count.
+    """
+
+    per_minute: float = 120.0
+    burst: float = 60.0
+    max_clients: int = 10_000
+    clock: Callable[[], float] = time.monotonic
+    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def allow(self, client: str, cost: float = 1.0) -> float:
+        """0 when the request may go on (its cost is taken), else the seconds to wait."""
+        now = self.clock()
+        rate = self.per_minute / 60.0
+        with self._lock:
+            tokens, then = self._buckets.get(client, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - then) * rate)
+            if tokens < cost:
+                self._buckets[client] = (tokens, now)
+                return (cost - tokens) / rate
+            self._buckets[client] = (tokens - cost, now)
+            if len(self._buckets) > self.max_clients:
+                self._forget(now, rate)
+            return 0.0
+
+    def _forget(self, now: float, rate: float) -> None:
+        full = [k for k, (n, t) in self._buckets.items() if n + (now - t) * rate >= self.burst]
+        for k in full or list(self._buckets)[: len(self._buckets) // 2]:
+            del self._buckets[k]
+
+
+_request_limiters: dict[str, RequestLimiter] = {}
+
+
+def request_limiter(kind: str) -> RequestLimiter:
+    """This process's limiter of public requests of ``kind`` (``etalase``)."""
+    with _limiters_lock:
+        found = _request_limiters.get(kind)
+        if found is None:
+            found = _request_limiters[kind] = RequestLimiter()
+        return found
