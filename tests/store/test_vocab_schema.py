@@ -32,6 +32,7 @@ COLUMNS = {
     ("action_item", "status"): vocab.ActionStatus,
     ("action_item", "responsible"): vocab.PARTIES,
     ("milestone", "kind"): vocab.MilestoneKind,
+    ("milestone", "recorded_by_role"): vocab.Role,
     ("evidence", "mime"): vocab.EvidenceType,
     ("web_session", "kind"): vocab.SessionKind,
     ("showcase_term", "kind"): vocab.ShowcaseTermKind,

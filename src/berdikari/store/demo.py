@@ -367,11 +367,7 @@ def fill(
     started = datetime.now(UTC)
     if not _is_empty(store):
         if not reset:
-            raise InvalidInput(
-                "database",
-                "already holds UMKM; the demo fills only an empty database "
-                "(use --reset to wipe it first)",
-            )
+            raise InvalidInput("demo-needs-empty", field="database")
         db.downgrade(store.engine, "base")
         db.upgrade(store.engine)
     today = today or datetime.now(UTC).date()
@@ -521,6 +517,7 @@ def _write_business(s, p: _Plan, regions, facs, manager, start, today, rng) -> U
                 achieved_on=ms_day,
                 number=u.nib,
                 recorded_by=facilitator_on(ms_day).name,
+                recorded_by_role="facilitator",
                 created_at=_at(ms_day, rng),
             )
         )
@@ -535,6 +532,7 @@ def _write_business(s, p: _Plan, regions, facs, manager, start, today, rng) -> U
                     number=f"PKP/{d.year}/{rng.randint(100, 999)}",
                     note="Penyuluhan Keamanan Pangan di dinas kesehatan",
                     recorded_by=facilitator_on(d).name,
+                    recorded_by_role="facilitator",
                     created_at=_at(d, rng),
                 )
             )
@@ -621,6 +619,7 @@ def _write_business(s, p: _Plan, regions, facs, manager, start, today, rng) -> U
                 number=number,
                 product_id=product.id,
                 recorded_by=facilitator_on(granted).name,
+                recorded_by_role="facilitator",
                 created_at=_at(granted, rng),
             )
         )
@@ -635,6 +634,7 @@ def _write_business(s, p: _Plan, regions, facs, manager, start, today, rng) -> U
                         number=f"ID62110{rng.randrange(10**9, 10**10)}",
                         note="Sertifikat halal jalur pernyataan pelaku usaha",
                         recorded_by=facilitator_on(hd).name,
+                        recorded_by_role="facilitator",
                         created_at=_at(hd, rng),
                     )
                 )
@@ -651,6 +651,7 @@ def _write_business(s, p: _Plan, regions, facs, manager, start, today, rng) -> U
                 number=number,
                 product_id=product.id,
                 recorded_by=facilitator_on(granted).name,
+                recorded_by_role="facilitator",
                 created_at=_at(granted, rng),
             )
         )
@@ -663,6 +664,7 @@ def _write_business(s, p: _Plan, regions, facs, manager, start, today, rng) -> U
                 achieved_on=d,
                 note=rng.choice(AWARDS),
                 recorded_by=manager.name,
+                recorded_by_role="manager",
                 created_at=_at(d, rng),
             )
         )

@@ -274,7 +274,10 @@ class Milestone(Base):
     """NIB, PKP training, a permit number (P-IRT, MD, TR, NA), halal certificate, award."""
 
     __tablename__ = "milestone"
-    __table_args__ = (CheckConstraint(_in("kind", vocab.MilestoneKind), name="kind"),)
+    __table_args__ = (
+        CheckConstraint(_in("kind", vocab.MilestoneKind), name="kind"),
+        CheckConstraint(_in("recorded_by_role", vocab.Role), name="recorded_by_role"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     umkm_id: Mapped[int] = mapped_column(ForeignKey("umkm.id"), index=True)
     kind: Mapped[str] = mapped_column(String(14))
@@ -283,6 +286,9 @@ class Milestone(Base):
     product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"))
     note: Mapped[str | None] = mapped_column(String(500))
     recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_by_role: Mapped[str | None] = mapped_column(String(12))
+    """The role of who recorded it (migration 0005): the showcase shows a permit number only
+    when a facilitator recorded it."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -185,6 +185,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_handover_entry_event_id"), ["event_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_handover_entry_umkm_id"), ["umkm_id"], unique=False)
 
+    # Who recorded each milestone, by role: the showcase shows only facilitator-recorded permits.
+    # Earlier milestones take the role from their audit row.
+    with op.batch_alter_table("milestone", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("recorded_by_role", sa.String(length=12), nullable=True))
+        batch_op.create_check_constraint(
+            "recorded_by_role",
+            "recorded_by_role IN ('owner', 'facilitator', 'manager', 'system')",
+        )
+    op.execute(
+        "UPDATE milestone SET recorded_by_role = (SELECT a.actor_role FROM audit_log a"
+        " WHERE a.action = 'milestone-add' AND a.entity = 'milestone'"
+        " AND a.entity_id = milestone.id ORDER BY a.id LIMIT 1)"
+    )
+
     # The programme's own vocabularies as they stood when the Etalase began.
     from berdikari.showcase import AWARDS, SPECIALITIES
 
@@ -216,6 +230,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("milestone", schema=None) as batch_op:
+        batch_op.drop_constraint("recorded_by_role", type_="check")
+        batch_op.drop_column("recorded_by_role")
     with op.batch_alter_table("handover_entry", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_handover_entry_umkm_id"))
         batch_op.drop_index(batch_op.f("ix_handover_entry_event_id"))
