@@ -391,7 +391,7 @@ class EtalaseHandler(web.RequestHandler):
         self.links = Links(self.root, self.base, self.lang)
         wait = request_limiter("etalase").allow(limit_key(client_address(self)), self.cost)
         if wait > 0:
-            self.set_header("Retry-After", str(max(1, round(wait))))
+            self.retry_after = max(1, round(wait))
             raise web.HTTPError(429)
 
     def page(self, template: str, status: int = 200, **context) -> None:
@@ -418,6 +418,8 @@ class EtalaseHandler(web.RequestHandler):
         else:
             why = t("Something went wrong. Try again in a moment.", lang)
         self.set_header("Cache-Control", "no-store")
+        if status_code == 429:
+            self.set_header("Retry-After", str(getattr(self, "retry_after", 60)))
         self.clear_header("Content-Disposition")
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         links = getattr(self, "links", None) or Links(self.root, self.base, lang)

@@ -40,6 +40,26 @@ def numbers_line(p: PublicProduct, lang: str) -> str:
     return " · ".join(parts)
 
 
+def leaflet_rows(
+    products: Sequence[PublicProduct], lang: str, page_url: Callable[[str], str]
+) -> list[dict[str, str]]:
+    """What each product's line on the leaflet says, in words (and the address its QR opens)."""
+    rows = []
+    for p in products:
+        title = p.product_name
+        if p.speciality:
+            title += f"  [{p.speciality_label(lang)}]"
+        rows.append(
+            {
+                "title": title,
+                "maker": f"{p.umkm_name} · {p.regency} · {p.category_label(lang)}",
+                "numbers": numbers_line(p, lang),
+                "url": page_url(p.slug),
+            }
+        )
+    return rows
+
+
 def leaflet_pdf(
     products: Sequence[PublicProduct],
     lang: str,
@@ -83,30 +103,25 @@ def leaflet_pdf(
     if not shown:
         pdf.set_font("DejaVu", "", 11)
         pdf.multi_cell(width, 6, t("No product is shown yet.", lang))
-    for p in shown:
+    for row in leaflet_rows(shown, lang, page_url):
         top = pdf.get_y()
         pdf.set_draw_color(200, 200, 200)
         pdf.line(pdf.l_margin, top, pdf.l_margin + width, top)
         pdf.image(
-            io.BytesIO(etalase_media.qr_png(page_url(p.slug), scale=4)),
+            io.BytesIO(etalase_media.qr_png(row["url"], scale=4)),
             x=pdf.l_margin,
             y=top + 1,
             w=QR_MM,
         )
         text_x = pdf.l_margin + QR_MM + 3
-        pdf.set_xy(text_x, top + 1.5)
-        pdf.set_font("DejaVu", "B", 10.5)
-        title = p.product_name
-        if p.speciality:
-            title += f"  [{p.speciality_label(lang)}]"
-        pdf.cell(width - QR_MM - 3, 5, title[:90])
-        pdf.set_xy(text_x, top + 6.5)
-        pdf.set_font("DejaVu", "", 8.5)
-        pdf.cell(
-            width - QR_MM - 3, 4.5, f"{p.umkm_name} · {p.regency} · {p.category_label(lang)}"[:120]
-        )
-        pdf.set_xy(text_x, top + 11)
-        pdf.cell(width - QR_MM - 3, 4.5, numbers_line(p, lang)[:120])
+        for offset, style, size, text in (
+            (1.5, "B", 10.5, row["title"]),
+            (6.5, "", 8.5, row["maker"]),
+            (11, "", 8.5, row["numbers"]),
+        ):
+            pdf.set_xy(text_x, top + offset)
+            pdf.set_font("DejaVu", style, size)
+            pdf.cell(width - QR_MM - 3, 4.5, text[:110])
         pdf.set_y(top + ROW_MM)
     rest = len(products) - len(shown)
     if rest > 0:
