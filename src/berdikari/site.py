@@ -251,6 +251,9 @@ def build_offline_archive(out_dir: Path, strict: bool = True) -> Path:
     archive = out_dir / "berdikari-offline.zip"
     with tempfile.TemporaryDirectory(prefix="bdk-site-") as tmp:
         site = build(Path(tmp) / "berdikari", offline=True, strict=strict)
+        from berdikari.web import etalase_offline  # the showcase's public pages, as they are now
+
+        etalase_offline.add_to_site(site, etalase_offline.default_showcase())
         partial = archive.with_suffix(".zip.part")
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted(site.rglob("*")):
@@ -265,13 +268,19 @@ def build_offline_archive(out_dir: Path, strict: bool = True) -> Path:
 
 def _sources_fingerprint() -> str:
     """Changes whenever a file the offline site is built from changes (guides, checklists,
-    MkDocs configuration, the hook and the page generator)."""
+    MkDocs configuration, the hook and the page generator) and whenever the Etalase's public
+    pages may have changed (an approval, a take-down, a revoked consent)."""
     s = settings()
     files = [s.root / "mkdocs.yml", config_file(offline=True), Path(__file__)]
     files.append(Path(__file__).with_name("site_pages.py"))
     files += sorted(p for p in s.guides_dir.rglob("*") if p.is_file())
     files += sorted(s.checklists_dir.glob("*.yaml"))
-    digest = hashlib.sha256()
+    from berdikari.web import etalase_offline
+
+    files += sorted(Path(etalase_offline.__file__).parent.glob("templates/etalase/*"))
+
+    showcase = etalase_offline.fingerprint(etalase_offline.default_showcase())
+    digest = hashlib.sha256(showcase.encode())
     for f in files:
         st = f.stat()
         digest.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime
 
 import pytest
 from PIL import Image
@@ -320,3 +321,66 @@ class TestLeaflet(Case):
     def test_a_regency_leaflet_and_an_unknown_regency(self):
         assert self.get("/etalase/selebaran.pdf?kabupaten=KPS").code == 200
         assert self.get("/etalase/selebaran.pdf?kabupaten=XXX").code == 404
+
+
+# --- the offline copy ---------------------------------------------------------------------------
+
+
+def fake_site(root):
+    (root / "en").mkdir(parents=True)
+    (root / "index.html").write_text('<a href="/etalase/">Etalase</a>', encoding="utf-8")
+    (root / "en" / "index.html").write_text('<a href="/etalase/?lang=en">Showcase</a>', "utf-8")
+    return root
+
+
+def test_offline_copy_holds_the_public_products_and_links_to_them(tmp_path):
+    from berdikari.web import etalase_offline
+
+    shown = FakeShowcase(catalogue(), {7: photo_bytes(), 9: photo_bytes(seed=2)})
+    site = fake_site(tmp_path / "site")
+    assert etalase_offline.add_to_site(site, shown) == 3
+    page = (site / "etalase" / "produk" / f"{SLUG}.html").read_text("utf-8")
+    assert "Madu Kelulut Sebangau" in page and "cekbpom.pom.go.id" in page
+    assert f'src="../foto/{SLUG}-320.jpg"' in page
+    assert (site / "etalase" / "foto" / f"{SLUG}-320.jpg").is_file()
+    assert 'href="../etalase.css"' in page and 'href="../../index.html"' in page
+    listing = (site / "etalase" / "index.html").read_text("utf-8")
+    assert f'href="produk/{SLUG}.html"' in listing and "/etalase/" not in listing
+    assert 'href="etalase/index.html"' in (site / "index.html").read_text("utf-8")
+    assert 'href="../etalase/index.html"' in (site / "en" / "index.html").read_text("utf-8")
+
+
+def test_the_next_offline_build_leaves_a_revoked_product_out(tmp_path, monkeypatch):
+    import zipfile
+
+    from berdikari import site as site_module
+    from berdikari.web import etalase_offline
+
+    shown = FakeShowcase(catalogue(), {7: photo_bytes()})
+
+    def build(dest, offline=False, strict=True):
+        return fake_site(dest)
+
+    monkeypatch.setattr(site_module, "build", build)
+    monkeypatch.setattr(etalase_offline, "default_showcase", lambda: shown)
+    before = etalase_offline.fingerprint(shown)
+    names = zipfile.ZipFile(site_module.build_offline_archive(tmp_path / "a")).namelist()
+    assert f"berdikari/etalase/produk/{SLUG}.html" in names
+    shown.items = [p for p in shown.items if p.slug != SLUG]  # consent revoked
+    shown.items[0] = product("kerupuk-haruan-kapuas", updated_at=datetime(2026, 12, 1, tzinfo=UTC))
+    assert etalase_offline.fingerprint(shown) != before  # the server's cached zip is rebuilt
+    names = zipfile.ZipFile(site_module.build_offline_archive(tmp_path / "b")).namelist()
+    assert f"berdikari/etalase/produk/{SLUG}.html" not in names
+    assert f"berdikari/etalase/foto/{SLUG}-320.jpg" not in names
+    assert "berdikari/etalase/produk/kerupuk-haruan-kapuas.html" in names
+
+
+def test_offline_build_without_a_database_still_builds(tmp_path, monkeypatch):
+    from berdikari.web import etalase_offline
+
+    monkeypatch.setenv("BERDIKARI_DATABASE_URL", f"sqlite:///{tmp_path / 'none.db'}")
+    assert etalase_offline.default_showcase() is None
+    assert not (tmp_path / "none.db").exists()
+    site = fake_site(tmp_path / "site")
+    assert etalase_offline.add_to_site(site, None) == 0
+    assert "Tidak ada produk yang cocok" in (site / "etalase" / "index.html").read_text("utf-8")
