@@ -71,9 +71,10 @@ def test_checklist_page_shows_item_details(built):
     assert pages._e(item.cites.clause) in page
     # the level table comes from scoring.IRTP_LEVEL_TABLE and the audit frequencies
     assert "Pemeriksaan diri" in page and "setiap dua bulan" in page and "setiap hari" in page
-    # notes on what is still unconfirmed are shown; maintainers' provenance is not (issue 14)
+    # maintainers' notes (what is unconfirmed, where it was read) stay off owners' pages; only
+    # owner-facing notes are shown (issue 14; tests/test_checklists_owner_notes.py)
     doubtful = c.regulation("perka-bpom-2207-2012")
-    assert "Belum pasti" in page and pages._e(doubtful.uncertain) in page
+    assert doubtful.uncertain and pages._e(doubtful.uncertain) not in page
     assert item.provenance and pages._e(item.provenance) not in page
     assert "retr()" not in page and "input_pemeriksaan_sarana" not in page
     # the guide link resolves to the page and anchor the item names

@@ -98,7 +98,9 @@ class Regulation(_Strict):
     """In force, amended by …, or revoked by …; and when and where that was checked. Required in
     the checklist files (:func:`load_file` refuses a file without it)."""
     uncertain: str | None = None
-    """Set when a fact taken from this regulation could not be confirmed; shown to readers."""
+    """For maintainers only (never shown): what could not be confirmed in this regulation."""
+    owner_note: Text | None = None
+    """Shown to readers: what an owner must do differently because a fact is not settled."""
     provenance: str | None = None
     """For maintainers only (never shown on owners' pages): where the facts were read."""
 
@@ -147,7 +149,9 @@ class NotApplicable(_Strict):
     """The group that must apply when this item's group does not (``umot`` / ``ukot``): an
     answer sheet with both groups not applicable skips a requirement every producer has."""
     uncertain: str | None = None
-    """Set when the allowance could not be confirmed in the regulation text; shown to readers."""
+    """For maintainers only (never shown): what of the allowance could not be confirmed."""
+    owner_note: Text | None = None
+    """Shown to readers: what an owner must do differently because the allowance is not settled."""
 
 
 class Item(_Strict):
@@ -161,6 +165,9 @@ class Item(_Strict):
     form_no: int | None = None
     """The item's number on the official paper form, where there is one."""
     uncertain: str | None = None
+    """For maintainers only (never shown): what of the item could not be confirmed."""
+    owner_note: Text | None = None
+    """Shown to readers: what an owner must do differently because a fact is not settled."""
     provenance: str | None = None
     """For maintainers only (never shown on owners' pages): where the item's facts were read."""
     not_applicable: NotApplicable | None = None
@@ -217,6 +224,9 @@ class Scoring(_Strict):
     """irtp-level only: the levels that qualify for SPP-IRT."""
     explanation: Text
     uncertain: str | None = None
+    """For maintainers only (never shown): what of the scoring rule could not be confirmed."""
+    owner_note: Text | None = None
+    """Shown to readers: what an owner must do differently because the rule is not settled."""
     provenance: str | None = None
     """For maintainers only (never shown on owners' pages): where the scoring rule was read."""
     programme_choice: Text | None = None

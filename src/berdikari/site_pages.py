@@ -108,19 +108,16 @@ def _en(text: str, lang: str) -> str:
     return f'\n<span class="bdk-en" lang="en" {_NOT_INDEXED}>{_e(text)}</span>'
 
 
-def _uncertain(note: str | None, lang: str, indent: str = "") -> list[str]:
-    if not note:
+def _uncertain(note: cl.Text | None, lang: str, indent: str = "") -> list[str]:
+    """A 'Belum pasti' box: what the owner must do while a fact is not settled. Only the
+    owner-facing ``owner_note`` is shown; the English ``uncertain`` notes and ``provenance``
+    are for maintainers and stay in the data (issue 14, point 7)."""
+    if note is None:
         return []
-    # the notes are written in English: the Indonesian title says so
-    title = (
-        t("Not yet confirmed", lang)
-        if lang == "en"
-        else t("Not yet confirmed (note in English)", lang)
-    )
     return [
-        f'{indent}!!! warning "{title}"',
+        f'{indent}!!! warning "{t("Not yet confirmed", lang)}"',
         "",
-        f'{indent}    <span lang="en"{"" if lang == "en" else " " + _NOT_INDEXED}>{_e(note)}</span>',
+        f"{indent}    {_e(note.get(lang))}{_en(note.en, lang)}",
         "",
     ]
 
@@ -223,7 +220,7 @@ def render_checklist(
             "    " + _e(choice.get(lang)) + _en(choice.en, lang),
             "",
         ]
-    out += _uncertain(c.scoring.uncertain, lang)
+    out += _uncertain(c.scoring.owner_note, lang)
     out += [f"## {t('Regulations cited', lang)} {{ #peraturan }}", ""]
     for reg in c.regulations:
         link = _rel(f"{regs_page}#{regulation_anchor(reg)}", page)
@@ -232,9 +229,9 @@ def render_checklist(
         )
     out.append("")
     for reg in c.regulations:
-        if reg.uncertain:
+        if reg.owner_note:
             out += [f"**{_reg_name(reg, lang)}**", ""]
-            out += _uncertain(reg.uncertain, lang)
+            out += _uncertain(reg.owner_note, lang)
     out += ["</div>", ""]
 
     for section in c.sections:
@@ -319,8 +316,8 @@ def _render_item(
         f":   [{_e(guide_title) if guide_title else t('Guide', lang)}]({guide_link}) {guide_note}".rstrip(),
         "",
     ]
-    out += _uncertain(item.uncertain, lang)
-    out += _uncertain(na.uncertain if na else None, lang)
+    out += _uncertain(item.owner_note, lang)
+    out += _uncertain(na.owner_note if na else None, lang)
     out += ["</div>", ""]
     return out
 
@@ -366,14 +363,14 @@ def render_regulations(checklists: dict[str, cl.Checklist], lang: str = "id") ->
     """Every regulation any checklist cites, with the checklists and items citing it."""
     page = REGULATIONS_PAGE[lang]
     regs: dict[str, cl.Regulation] = {}
-    notes: dict[str, list[str]] = defaultdict(list)
+    notes: dict[str, list[cl.Text]] = defaultdict(list)
     citing: dict[str, list[_Citing]] = defaultdict(list)
     for c in checklists.values():
         for reg in c.regulations:
             anchor = regulation_anchor(reg)
             regs.setdefault(anchor, reg)
-            if reg.uncertain and reg.uncertain not in notes[anchor]:
-                notes[anchor].append(reg.uncertain)
+            if reg.owner_note and reg.owner_note not in notes[anchor]:
+                notes[anchor].append(reg.owner_note)
         for item in c.items:
             citing[regulation_anchor(c.regulation(item.cites.regulation))].append(_Citing(c, item))
     out = [
