@@ -114,6 +114,54 @@ def test_print_stylesheet_hides_navigation_and_shows_the_form(built):
     assert "stylesheets/berdikari.css" in page
 
 
+def _contrast(fg: str, bg: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_site_colours_pass_wcag_aa_contrast():
+    """The programme's green, as declared for the theme, reads at 4.5:1 or more (WCAG AA text):
+    white header text on it, and it (links, the accent on hover) on white. The browser check of
+    whole pages is tests/e2e/test_accessibility.py."""
+    css = (ROOT / "guides/stylesheets/berdikari.css").read_text("utf-8")
+    colours = dict(re.findall(r"(--md-[a-z-]+):\s*(#[0-9a-fA-F]{6})\b", css))
+    assert _contrast("#4caf50", "#ffffff") < 4.5  # Material's green 500: the colour replaced
+    for var in ("--md-primary-fg-color", "--md-primary-fg-color--dark", "--md-accent-fg-color"):
+        assert _contrast(colours[var], "#ffffff") >= 4.5, (var, colours[var])
+    assert colours["--md-primary-bg-color"].lower() == "#ffffff"
+    config = (ROOT / "mkdocs.yml").read_text("utf-8")
+    assert re.search(r"primary:\s*custom", config) and re.search(r"accent:\s*custom", config)
+
+
+def test_theme_overrides_only_name_the_dialog_and_the_progress_bar(built):
+    """overrides/partials/ copies Material's partials to add an aria-label and nothing else, so a
+    Material upgrade that changes them fails here instead of being masked by a stale copy."""
+    import material
+
+    theirs = Path(material.__file__).parent / "templates" / "partials"
+    overrides = sorted((ROOT / "overrides" / "partials").glob("*.html"))
+    assert [p.name for p in overrides] == ["progress.html", "search.html"]
+    comment = re.compile(r"\{#-.*?-#\}\s*", re.S)
+    for ours in overrides:
+        mine = comment.sub("", ours.read_text("utf-8"))
+        assert (
+            mine.count(" aria-label=")
+            == (theirs / ours.name).read_text("utf-8").count(" aria-label=") + 1
+        ), ours.name
+        stripped = re.sub(r' aria-label="[^"]*"(?=>)', "", mine, count=1)
+        assert stripped.strip() == comment.sub("", (theirs / ours.name).read_text("utf-8")).strip()
+    home = (built / "index.html").read_text("utf-8")
+    assert re.search(r'<div class="md-search"[^>]*role="dialog" aria-label="Cari"', home)
+    assert re.search(r'<div class="md-progress"[^>]*role="progressbar" aria-label="\w', home)
+
+
 # --- no request to a third-party host --------------------------------------------------------
 
 _HTML_REFS = re.compile(
