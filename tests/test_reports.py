@@ -79,8 +79,8 @@ def test_excel_has_a_sheet_per_table_and_typed_text_stays_text(world):
     cell = wb["Tindakan"].cell(row=2, column=actions[0].index("Tindakan") + 1)
     assert cell.data_type == "s"  # never a formula
     answers = list(wb["Jawaban"].iter_rows(values_only=True))
-    notes = [r[answers[0].index("Catatan")] for r in answers[1:]]
-    assert EVIL_NOTE in notes and "=HYPERLINK(1)" in notes
+    notes = " ".join(r[answers[0].index("Catatan")] or "" for r in answers[1:])
+    assert f"Pertanyaan 1: {EVIL_NOTE}" in notes and "Pertanyaan 1: =HYPERLINK(1)" in notes
     summary = list(wb["Ringkasan"].iter_rows(values_only=True))
     assert summary[0][0] == "Kabupaten/kota" and summary[1][0] == "Semua UMKM"
     meets = summary[0].index(reports.label("headline", "meets_standard", "id"))
@@ -104,7 +104,7 @@ def test_english_on_request(world):
     assert "Meets the standard now" in head
 
 
-def test_excel_answers_are_those_of_the_current_assessments(world):
+def test_excel_holds_the_current_assessments_with_their_answers_one_line_each(world):
     store, d, _v = world
     svc = Service(store, identity(store, "manajer"))
     rows = svc.standing()
@@ -112,11 +112,40 @@ def test_excel_answers_are_those_of_the_current_assessments(world):
     [u1] = [r for r in rows if r.umkm_id == d["u1"].id]
     [verified] = [a for a in tables["assessments"] if a["counts"]]
     assert u1.current == (verified["assessment_id"],)
-    slim = reports.export_tables(svc, rows=rows, current_answers=True)
+    slim = reports.export_tables(svc, rows=rows, current_only=True)
+    assert [a["assessment_id"] for a in slim["assessments"]] == [verified["assessment_id"]]
+    assert len(tables["assessments"]) == 2  # the owner's original is in the CSV
     assert {a["assessment_id"] for a in slim["answers"]} == {verified["assessment_id"]}
-    assert len(tables["answers"]) == 2 * len(slim["answers"])  # the original is in the CSV
+    assert len(tables["answers"]) == 2 * len(slim["answers"])
     current = [a for a in tables["answers"] if a["assessment_id"] == verified["assessment_id"]]
     assert slim["answers"] == current
+    out = io.BytesIO()
+    reports.write_programme_workbook(svc, out, "id", rows=rows)
+    wb = load_workbook(io.BytesIO(out.getvalue()))
+    assert wb["Penilaian"].max_row - 1 == 1
+    lines = list(wb["Jawaban"].iter_rows(values_only=True))
+    assert lines[0] == tuple(reports.answers_header("id"))
+    assert [line[0] for line in lines[1:]] == [verified["assessment_id"]]
+    items = load(CPPOB).items
+    given = {a["item_id"]: a["value"] for a in current}
+    assert len(given) > 1  # answers under more than one question
+    expected = [reports.label("answer", given.get(i.id), "id") or None for i in items]
+    assert list(lines[1][3 : 3 + len(items)]) == expected  # each under its own question
+
+
+def test_an_answer_to_a_question_the_checklist_no_longer_has_goes_to_the_notes():
+    first = load(CPPOB).items[0].id
+    line = reports._wide_answers(
+        [
+            {"assessment_id": 9, "umkm_id": 1, "checklist_id": CPPOB, "item_id": "OLD-99",
+             "value": "no", "note": None},
+            {"assessment_id": 9, "umkm_id": 1, "checklist_id": CPPOB, "item_id": first,
+             "value": "yes", "note": "ok"},
+        ],
+        "id",
+    )  # fmt: skip
+    assert line[3] == "Ya" and set(line[4:-1]) == {None}
+    assert line[-1] == "OLD-99: Tidak | Pertanyaan 1: ok"
 
 
 def test_declared_columns_match_the_rows_and_empty_tables_keep_their_header(world):
@@ -163,7 +192,7 @@ def test_a_table_longer_than_an_excel_sheet_continues_on_the_next(monkeypatch):
     got = []
     for name in parts:
         lines = list(wb[name].iter_rows(values_only=True))
-        assert lines[0] == tuple(reports.header("answers", "id")) and len(lines) <= 3
+        assert lines[0] == tuple(reports.answers_header("id")) and len(lines) <= 3
         got += [r[0] for r in lines[1:]]
     assert got == [0, 1, 2, 3, 4]  # every row, in order, none lost
 

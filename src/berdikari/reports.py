@@ -6,9 +6,10 @@ the manager's filters applied once, in the store; "meets the standard" comes fro
 :mod:`berdikari.standard`, the summary from :mod:`berdikari.stats` (the same figures the screen
 shows). Sheets, headers and values are written as words (:func:`label`), never as the store's keys;
 the analysts' DataFrames (:mod:`berdikari.data`) keep the keys. The workbook is streamed
-(openpyxl's write-only mode, rows read a batch at a time), so the whole programme fits in bounded
-memory. Text typed by users is written as text, never as a formula or as HTML. This module never
-touches the database itself.
+(xlsxwriter's constant-memory mode, rows read a batch at a time), so the whole programme fits in
+bounded memory; it holds each UMKM's current assessments with their answers one line per
+assessment, the CSV export every assessment and answer. Text typed by users is written as text,
+never as a formula or as HTML. This module never touches the database itself.
 """
 
 from __future__ import annotations
@@ -166,22 +167,6 @@ FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
 FORMATS = ("xlsx", "csv")
 
 
-class ExportTooLarge(ValueError):
-    """A sheet holds more rows than Excel allows; the message says which and what to do.
-
-    ``key`` and ``params`` let the apps say it in their language
-    (:func:`berdikari.apps.messages.error_text`)."""
-
-    key = "export-too-large"
-
-    def __init__(self, sheet: str, rows: int, limit: int):
-        self.params = {"sheet": sheet, "rows": rows, "max": limit}
-        self.message = (
-            f"{sheet}: {rows} rows; Excel holds at most {limit}. Narrow the filters or export CSV."
-        )
-        super().__init__(self.message)
-
-
 # --- words for the store's keys --------------------------------------------------------------------
 
 
@@ -297,7 +282,7 @@ def stream_tables(
     svc,
     filters: stats.Filters | None = None,
     rows: list | None = None,
-    current_answers: bool = False,
+    current_only: bool = False,
 ) -> Iterator[tuple[str, dict]]:
     """``(table, row)`` of every table the service's identity may see, limited to the UMKM
     ``filters`` keep (the store applies them; nothing is filtered twice), table after table.
@@ -305,15 +290,16 @@ def stream_tables(
     ``umkm`` carries each UMKM's standing (meets the standard, since when, level, readiness,
     permits, actions, visits); ``assessments`` say per row whether the programme counts it and
     whether it meets the standard. ``rows``: the filtered standing, if the caller has it.
-    With ``current_answers`` the answers are those of each UMKM's current assessments only
-    (what Excel gets, so that a large programme fits a workbook); by default every answer.
+    With ``current_only`` the assessments are each UMKM's current ones (those its standing
+    stands on) with their answers (what Excel gets, so that a large programme fits a
+    workbook); by default every assessment and every answer.
     """
     if rows is None:
         rows = stats.apply(svc.standing(), filters)
     ids = None if filters is None else [r.umkm_id for r in rows]
-    current = [aid for r in rows for aid in r.current] if current_answers else None
+    current = [aid for r in rows for aid in r.current] if current_only else None
     standing = {r.umkm_id: r for r in rows}
-    for name, row in svc.export_stream(ids, answers_of=current):
+    for name, row in svc.export_stream(ids, assessments_of=current):
         if name == "umkm":
             if row["umkm_id"] in standing:  # a UMKM enrolled since the standing was read
                 yield name, _umkm_row(row, standing[row["umkm_id"]])
@@ -327,11 +313,11 @@ def export_tables(
     svc,
     filters: stats.Filters | None = None,
     rows: list | None = None,
-    current_answers: bool = False,
+    current_only: bool = False,
 ) -> dict[str, list[dict]]:
     """:func:`stream_tables` kept in lists, by key (the analysts' DataFrames, small exports)."""
     out: dict[str, list[dict]] = {name: [] for name in COLUMNS}
-    for name, row in stream_tables(svc, filters, rows, current_answers):
+    for name, row in stream_tables(svc, filters, rows, current_only):
         out[name].append(row)
     return out
 
@@ -361,58 +347,190 @@ def header(name: str, lang: str) -> list[str]:
     return [t(HEADERS[c], lang) for c in COLUMNS[name]]
 
 
-def _lines(named: Iterable[tuple[str, dict]], lang: str) -> Iterator[tuple[str, list]]:
-    for name, row in named:
-        yield name, [_cell(_value(name, c, row, lang)) for c in COLUMNS[name]]
-
-
-def _text_cell(ws, value):
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"  # text, never a formula
-        return cell
+def _raw(value):
     return value
 
 
-def _write_xlsx(out, lines: Iterator[tuple[str, list]], summary_lines, lang: str) -> dict:
-    """Stream the lines into a write-only workbook; a table longer than Excel's sheet
-    continues on "<sheet> (2)", "<sheet> (3)", … (header repeated). Returns rows per table."""
-    from openpyxl import Workbook
+@lru_cache(maxsize=16)
+def _plan(name: str) -> tuple[tuple[str, bool], ...]:
+    """A table's columns, each with whether it holds a vocabulary: looked up once per table,
+    not once per cell (a whole programme is millions of cells)."""
+    return tuple((c, (name, c) in VOCABULARY) for c in COLUMNS[name])
 
-    wb = Workbook(write_only=True)
+
+def _line(name: str, row: dict, lang: str, cell=_cell) -> list:
+    get = row.get
+    return [cell(_value(name, c, row, lang) if worded else get(c)) for c, worded in _plan(name)]
+
+
+def _lines(named: Iterable[tuple[str, dict]], lang: str, cell=_cell) -> Iterator[tuple[str, list]]:
+    """Each row as its table's cells, in words."""
+    for name, row in named:
+        yield name, _line(name, row, lang, cell)
+
+
+@lru_cache(maxsize=1)
+def _most_questions() -> int:
+    from berdikari.checklists import load_all
+
+    return max((len(c.items) for c in load_all().values()), default=0)
+
+
+@lru_cache(maxsize=4096)
+def _question_number(checklist_id: str, item_id: str) -> int | None:
+    """The item's number in the current version of its checklist (None if it has none)."""
+    from berdikari.checklists import load_all
+
+    found = load_all().get(checklist_id)
+    for n, item in enumerate(found.items if found else (), 1):
+        if item.id == item_id:
+            return n
+    return None
+
+
+def answers_header(lang: str) -> list[str]:
+    """The workbook's answers sheet: one row per assessment, one column per question."""
+    return [
+        t(HEADERS["assessment_id"], lang),
+        t(HEADERS["umkm_id"], lang),
+        t(HEADERS["checklist_id"], lang),
+        *(t("Question {n}", lang, n=n) for n in range(1, _most_questions() + 1)),
+        t(HEADERS["note"], lang),
+    ]
+
+
+def _wide_answers(answers: list[dict], lang: str) -> list:
+    """One assessment's answers as one line of :func:`answers_header`: each answer in its
+    question's column, the notes (and any answer to a question the checklist no longer has)
+    together in the last column, each after its question's number."""
+    first = answers[0]
+    checklist_id = first.get("checklist_id")
+    questions: list = [None] * _most_questions()
+    notes = []
+    for a in answers:
+        n = _question_number(checklist_id or "", a.get("item_id") or "")
+        value = label("answer", a.get("value"), lang) or None
+        where = t("Question {n}", lang, n=n) if n else a.get("item_id")
+        if n is None:
+            notes.append(f"{where}: {value or ''}".strip())
+        else:
+            questions[n - 1] = value
+        if a.get("note"):
+            notes.append(f"{where}: {a['note']}")
+    return [
+        first.get("assessment_id"),
+        first.get("umkm_id"),
+        label("checklist", checklist_id, lang) or None,
+        *questions,
+        " | ".join(notes) or None,
+    ]
+
+
+def _xlsx_lines(named: Iterable[tuple[str, dict]], lang: str) -> Iterator[tuple[str, list]]:
+    """The workbook's lines: every table row by row, except the answers, which arrive grouped
+    by assessment and leave as one line per assessment (:func:`_wide_answers`)."""
+    group: list[dict] = []
+    for name, row in named:
+        if name == "answers":
+            if group and row.get("assessment_id") != group[0].get("assessment_id"):
+                yield name, _wide_answers(group, lang)
+                group = []
+            group.append(row)
+            continue
+        if group:
+            yield "answers", _wide_answers(group, lang)
+            group = []
+        yield name, _line(name, row, lang, _raw)
+    if group:
+        yield "answers", _wide_answers(group, lang)
+
+
+def _xlsx_header(name: str, lang: str) -> list[str]:
+    return answers_header(lang) if name == "answers" else header(name, lang)
+
+
+def _sheet_writer(ws, formats):
+    """``put(row_number, values)`` for one xlsxwriter sheet: each value written by its type,
+    so a string is always text (never a formula, a number or a link); ``formats``: those of a
+    moment and of a day."""
+    text, number, boolean, when = (
+        ws.write_string, ws.write_number, ws.write_boolean, ws.write_datetime
+    )  # fmt: skip
+    at, on = formats
+
+    def put(r: int, values) -> None:
+        for c, v in enumerate(values):
+            if v is None:
+                continue
+            kind = type(v)
+            if kind is str:
+                if v:
+                    text(r, c, v)
+            elif kind is int or kind is float:
+                number(r, c, v)
+            elif kind is bool:
+                boolean(r, c, v)
+            elif kind is datetime:
+                when(r, c, _cell(v), at)
+            elif kind is date:
+                when(r, c, v, on)
+            else:
+                text(r, c, str(_cell(v)))
+
+    return put
+
+
+def _write_xlsx(out, lines: Iterator[tuple[str, list]], summary_lines, lang: str) -> dict:
+    """Stream the lines into an xlsxwriter workbook in its constant-memory mode (each row goes
+    to disk as it is written); a table longer than Excel's sheet continues on "<sheet> (2)",
+    "<sheet> (3)", … (header repeated). Returns rows per table."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    formats = (
+        wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+        wb.add_format({"num_format": "yyyy-mm-dd"}),
+    )
     if summary_lines is not None:
-        ws = wb.create_sheet(t(SHEETS["summary"], lang)[:31])
-        for line in summary_lines:
-            ws.append([_text_cell(ws, v) for v in line])
+        ws = wb.add_worksheet(t(SHEETS["summary"], lang)[:31])
+        put = _sheet_writer(ws, formats)
+        for r, line in enumerate(summary_lines):
+            put(r, line)
     counts: dict[str, int] = {}
-    ws = None
     current = None
     in_sheet = 0
+    put = None
 
     def new_sheet(name: str):
         part = counts[name] // EXCEL_MAX_ROWS + 1
         title = t(SHEETS[name], lang) + (f" ({part})" if part > 1 else "")
-        sheet = wb.create_sheet(title[:31])
-        sheet.append(header(name, lang))
-        return sheet
+        put = _sheet_writer(wb.add_worksheet(title[:31]), formats)
+        put(0, _xlsx_header(name, lang))
+        return put
 
     pending = iter(COLUMNS)  # every table gets its sheet, even an empty one, in order
     for name, line in lines:
         while current != name:
             current = next(pending)
             counts[current] = 0
-            ws, in_sheet = new_sheet(current), 0
+            put, in_sheet = new_sheet(current), 0
         if in_sheet == EXCEL_MAX_ROWS:
-            ws, in_sheet = new_sheet(name), 0
-        ws.append([_text_cell(ws, v) for v in line])
-        counts[name] += 1
+            put, in_sheet = new_sheet(name), 0
         in_sheet += 1
+        put(in_sheet, line)
+        counts[name] += 1
     for rest in pending:
         counts[rest] = 0
         new_sheet(rest)
-    wb.save(out)
+    wb.close()
     return counts
 
 
@@ -425,9 +543,16 @@ def excel_bytes(
     Strings are written as text even when they begin with ``=`` (never run as a formula).
     """
     buf = io.BytesIO()
-    named = ((name, row) for name in COLUMNS for row in tables.get(name, ()))
+
+    def rows(name):
+        found = tables.get(name, ())
+        if name == "answers":  # grouped by assessment, as the store streams them
+            return sorted(found, key=lambda a: a.get("assessment_id") or 0)
+        return found
+
+    named = ((name, row) for name in COLUMNS for row in rows(name))
     summary_lines = None if summary is None else _summary_lines(summary, "regency", lang)
-    _write_xlsx(buf, _lines(named, lang), summary_lines, lang)
+    _write_xlsx(buf, _xlsx_lines(named, lang), summary_lines, lang)
     return buf.getvalue()
 
 
@@ -511,15 +636,20 @@ def write_programme_workbook(
 ) -> dict[str, int]:
     """Write everything ``svc``'s identity may see (limited by ``filters``) to ``path``, in
     bounded memory: an .xlsx workbook (``fmt="xlsx"``: summary by regency, then one sheet per
-    table, answers of the current assessments only) or a ZIP of CSV files (``fmt="csv"``: the same
-    tables with every answer). ``path`` may also be a binary file object. The file appears only
-    once complete (written beside it, then renamed). Returns the rows written per table."""
+    table; of the assessments only each UMKM's current ones, their answers one line per
+    assessment with a column per question) or a ZIP of CSV files (``fmt="csv"``: every
+    assessment and every answer, one line per answer). ``path`` may also be a binary file object.
+    The file appears only once complete (written beside it, then renamed). Returns the rows
+    written per table (for the workbook's answers: assessments).
+
+    The programme app calls it with the screen's ``filters`` and standing ``rows`` and its
+    language, into a file object it then offers for download."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")
     if rows is None:
         rows = stats.apply(svc.standing(), filters)
     summary_lines = _summary_lines(summary_rows(rows, "regency"), "regency", lang)
-    named = stream_tables(svc, filters, rows, current_answers=fmt == "xlsx")
+    named = stream_tables(svc, filters, rows, current_only=fmt == "xlsx")
     if not isinstance(path, str | os.PathLike):
         return _write(path, named, summary_lines, lang, fmt)
     target = Path(path)
@@ -537,7 +667,7 @@ def write_programme_workbook(
 def _write(out, named, summary_lines, lang: str, fmt: str) -> dict[str, int]:
     if fmt == "csv":
         return _write_csv_zip(out, named, summary_lines, lang)
-    return _write_xlsx(out, _lines(named, lang), summary_lines, lang)
+    return _write_xlsx(out, _xlsx_lines(named, lang), summary_lines, lang)
 
 
 # --- the visit report --------------------------------------------------------------------------

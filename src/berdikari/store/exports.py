@@ -41,29 +41,29 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
 class ExportOps(Guarded):
     @rights(owner="own", facilitator="assigned", manager=True)
     def export_rows(
-        self, umkm_ids: list[int] | None = None, answers_of: list[int] | None = None
+        self, umkm_ids: list[int] | None = None, assessments_of: list[int] | None = None
     ) -> dict[str, list[dict]]:
         """``{table: [row, ...]}`` for the tables in ``TABLES``: :meth:`export_stream` kept in
         lists (for the DataFrames and small exports)."""
         out: dict[str, list[dict]] = {t: [] for t in TABLES}
-        for table, row in self.export_stream(umkm_ids, answers_of):
+        for table, row in self.export_stream(umkm_ids, assessments_of):
             out[table].append(row)
         return out
 
     @rights(owner="own", facilitator="assigned", manager=True)
     def export_stream(
-        self, umkm_ids: list[int] | None = None, answers_of: list[int] | None = None
+        self, umkm_ids: list[int] | None = None, assessments_of: list[int] | None = None
     ) -> Iterator[tuple[str, dict]]:
         """``(table, row)`` for every row of the tables in ``TABLES``, table after table in that
         order, limited to what the identity may see (and, with ``umkm_ids``, to those UMKM: the
-        programme export's filters; with ``answers_of``, the answers table holds only those
-        assessments' answers). The identity and its rights are checked now; the rows are read
+        programme export's filters; with ``assessments_of``, the assessments and answers tables
+        hold only those assessments and their answers). The identity and its rights are checked now; the rows are read
         as they are consumed, in one read transaction, so the tables agree with each other."""
         with self.store.read() as s:
             visible = self._visible_umkm_ids(s)
-        return self._stream(visible, umkm_ids, answers_of)
+        return self._stream(visible, umkm_ids, assessments_of)
 
-    def _stream(self, visible, umkm_ids, answers_of) -> Iterator[tuple[str, dict]]:
+    def _stream(self, visible, umkm_ids, assessments_of) -> Iterator[tuple[str, dict]]:
         with self.store.read() as s:
             if umkm_ids is None:
                 ids = None  # everything visible: one query per table, no id lists
@@ -71,15 +71,22 @@ class ExportOps(Guarded):
                 wanted = set(umkm_ids)
                 ids = sorted(i for i in s.execute(visible).scalars() if i in wanted)
 
+            # Core rows, not the ORM's: the ORM's per-row handling cost more than the workbook
+            # (a whole programme streams millions of rows).
+            conn = s.connection()
+
+            def run(q):
+                return conn.execute(q.execution_options(yield_per=BATCH))
+
             def rows(query, umkm_col, order):
                 """The query's rows for the UMKM in scope, a batch at a time."""
                 if ids is None:
                     q = query.where(umkm_col.in_(visible)).order_by(*order)
-                    yield from s.execute(q.execution_options(yield_per=BATCH))
+                    yield from run(q)
                     return
                 for chunk in _chunks(ids):
                     q = query.where(umkm_col.in_(chunk)).order_by(*order)
-                    yield from s.execute(q.execution_options(yield_per=BATCH))
+                    yield from run(q)
 
             regions = {r.id: (r.name, r.province) for r in s.execute(select(Region)).scalars()}
             facilitator = dict(
@@ -139,7 +146,20 @@ class ExportOps(Guarded):
                 result["complete"].as_boolean().label("complete"),
                 result["passed"].as_boolean().label("passed"),
             )
-            for a in rows(assessments_q, Assessment.umkm_id, (Assessment.id,)):
+            in_scope = code.__contains__
+            if assessments_of is None:
+                assessments = rows(assessments_q, Assessment.umkm_id, (Assessment.id,))
+            else:
+                # Only these assessments (and below, their answers), within the UMKM in scope.
+                assessments = (
+                    a
+                    for chunk in _chunks(sorted(set(assessments_of)))
+                    for a in run(
+                        assessments_q.where(Assessment.id.in_(chunk)).order_by(Assessment.id)
+                    )
+                    if in_scope(a.umkm_id)
+                )
+            for a in assessments:
                 yield (
                     "assessments",
                     {
@@ -171,18 +191,16 @@ class ExportOps(Guarded):
                 Answer.set_by_name,
                 Answer.set_at,
             ).join(Assessment, Answer.assessment_id == Assessment.id)
-            if answers_of is None:
+            if assessments_of is None:
                 answers = rows(answers_q, Assessment.umkm_id, (Answer.id,))
             else:
-                # Only these assessments' answers, and only within the UMKM in scope.
-                in_scope = code.__contains__
                 answers = (
                     x
-                    for chunk in _chunks(sorted(set(answers_of)))
-                    for x in s.execute(
-                        answers_q.where(Answer.assessment_id.in_(chunk))
-                        .order_by(Answer.assessment_id, Answer.id)
-                        .execution_options(yield_per=BATCH)
+                    for chunk in _chunks(sorted(set(assessments_of)))
+                    for x in run(
+                        answers_q.where(Answer.assessment_id.in_(chunk)).order_by(
+                            Answer.assessment_id, Answer.id
+                        )
                     )
                     if in_scope(x.umkm_id)
                 )
