@@ -24,6 +24,15 @@ from tornado.testing import AsyncHTTPTestCase
 from berdikari.web import etalase, etalase_media, etalase_print, limits
 from tests.web.etalase_fixtures import XSS, FakeShowcase, catalogue, photo_bytes, product
 
+
+def photo(slug: str, width: int = 320, fmt: str = "webp", photo_id: int | None = None) -> str:
+    """The address of a product's photo, as its page links it."""
+    p = next(x for x in catalogue() if x.slug == slug)
+    if photo_id is not None:
+        p = product(slug, photo_id=photo_id)
+    return f"/etalase/foto/{slug}/{etalase.photo_token(p)}-{width}.{fmt}"
+
+
 SLUG = "madu-kelulut-sebangau"
 KEYS = ("pangan-olahan", "obat-tradisional", "p-irt", "bpom-md", "bpom-tr", "madu-kelulut")
 
@@ -108,7 +117,8 @@ class TestPages(Case):
         html = self.html(f"/etalase/produk/{SLUG}")
         img = re.search(r"<img [^>]*alt=\"Foto Madu Kelulut Sebangau\"[^>]*>", html)
         assert img and 'loading="lazy"' in img[0]
-        assert "7-320.webp 320w" in html and "7-640.webp 640w" in html
+        assert photo(SLUG) + " 320w" in html and photo(SLUG, 640) + " 640w" in html
+        assert "/7-" not in html  # no row number in an address
         assert 'type="image/webp"' in html
 
     def test_without_photo_or_order_the_page_says_so(self):
@@ -171,12 +181,13 @@ class TestSafety(Case):
             "/etalase/produk/tidak-ada",
             "/etalase/produk/tidak-ada/label",
             "/etalase/qr/tidak-ada.svg",
-            "/etalase/foto/tidak-ada/7-320.webp",
+            "/etalase/foto/tidak-ada/" + photo(SLUG).rsplit("/", 1)[1],
             "/etalase/produk/..%2F..%2Fetc",
             "/etalase/produk/MADU",
             "/etalase/produk/" + "a" * 200,
-            "/etalase/foto/madu-kelulut-sebangau/7-999.webp",
-            "/etalase/foto/madu-kelulut-sebangau/7-320.gif",
+            photo(SLUG).replace("-320.", "-999."),
+            f"/etalase/foto/{SLUG}/7-320.webp",  # the row number is no address
+            photo(SLUG).replace(".webp", ".gif"),
             "/etalase/static/etalase.0000000000.css",
             "/etalase/admin",
         ):
@@ -185,16 +196,17 @@ class TestSafety(Case):
             assert "tidak ditampilkan lagi" in r.body.decode(), path
 
     def test_a_photo_is_served_only_through_its_own_product(self):
-        assert self.get("/etalase/foto/jamu-pasak-bumi/9-320.jpg").code == 200
-        assert self.get("/etalase/foto/madu-kelulut-sebangau/9-320.jpg").code == 404
-        assert self.get("/etalase/foto/kerupuk-haruan-kapuas/7-320.jpg").code == 404
+        assert self.get(photo("jamu-pasak-bumi", fmt="jpg")).code == 200
+        other = photo("jamu-pasak-bumi", fmt="jpg").rsplit("/", 1)[1]
+        assert self.get(f"/etalase/foto/{SLUG}/{other}").code == 404
+        assert self.get(photo("kerupuk-haruan-kapuas", photo_id=7)).code == 404
 
     def test_taken_down_product_disappears_at_once_with_its_photo_and_qr(self):
         paths = [
             f"/etalase/produk/{SLUG}",
             f"/etalase/produk/{SLUG}/label",
             f"/etalase/qr/{SLUG}.svg",
-            f"/etalase/foto/{SLUG}/7-320.webp",
+            photo(SLUG),
         ]
         for path in paths:
             assert self.get(path).code == 200, path  # the photo is now in the cache
@@ -218,8 +230,8 @@ class TestSafety(Case):
         assert again.code == 304
         css = re.search(r'href="(/etalase/static/etalase\.[0-9a-f]+\.css)"', r.body.decode())[1]
         assert "immutable" in self.get(css).headers["Cache-Control"]
-        photo = self.get(f"/etalase/foto/{SLUG}/7-320.webp")
-        assert photo.headers["Cache-Control"] == "public, max-age=86400"
+        image = self.get(photo(SLUG))
+        assert image.headers["Cache-Control"] == "public, max-age=86400"
 
 
 class TestLimits(Case):
@@ -254,15 +266,15 @@ def test_request_limiter_refills_and_stays_bounded():
 class TestMedia(Case):
     def test_photos_are_resized_without_metadata_and_made_once(self):
         for width, fmt, kind in ((320, "webp", "WEBP"), (640, "jpg", "JPEG")):
-            r = self.get(f"/etalase/foto/{SLUG}/7-{width}.{fmt}")
+            r = self.get(photo(SLUG, width, fmt))
             assert r.code == 200
             with Image.open(io.BytesIO(r.body)) as im:
                 assert im.format == kind and im.width == width
                 assert not im.getexif().get(0x8825) and not im.getexif().get(0x0110)
         loads = self.showcase.photo_loads
-        self.get(f"/etalase/foto/{SLUG}/7-320.webp")
+        self.get(photo(SLUG))
         assert self.showcase.photo_loads == loads  # from the cache
-        assert len(self.get(f"/etalase/foto/{SLUG}/7-320.webp").body) < 40_000
+        assert len(self.get(photo(SLUG)).body) < 40_000
 
     def test_qr_code_decodes_to_the_products_address(self):
         import zxingcpp

@@ -8,7 +8,7 @@ Anyone may read these pages; nobody signs in. Every route answers GET only:
   certificate numbers with how to check each, awards, how to order, its QR code
 - ``/etalase/produk/<slug>/label``     a printable shelf card with the QR code
 - ``/etalase/qr/<slug>.svg|png``       the QR code that opens the product's page
-- ``/etalase/foto/<slug>/<id>-<w>.webp|jpg``  the product's photo, resized (:mod:`.etalase_media`)
+- ``/etalase/foto/<slug>/<token>-<w>.webp|jpg``  the product's photo, resized (:mod:`.etalase_media`)
 - ``/etalase/selebaran.pdf[?kabupaten=CODE]``  a one-page leaflet for exhibitions (:mod:`.etalase_print`)
 - ``/etalase/static/etalase.<hash>.css``       the style, cached for a year
 
@@ -197,7 +197,7 @@ class Links:
     def photo(self, p: PublicProduct, width: int, fmt: str) -> str:
         if self.offline:
             return f"{self.root}foto/{p.slug}-{width}.{fmt}"
-        return f"{self.root}foto/{quote(p.slug)}/{p.photo_id}-{width}.{fmt}"
+        return f"{self.root}foto/{quote(p.slug)}/{photo_token(p)}-{width}.{fmt}"
 
     def leaflet(self, regency_code: str | None = None) -> str:
         return self.root + "selebaran.pdf" + self._q(kabupaten=regency_code)
@@ -207,6 +207,12 @@ class Links:
 
     def switch(self) -> str:
         return "?lang=" + ("en" if self.lang == "id" else "id")
+
+
+def photo_token(p: PublicProduct) -> str:
+    """A photo's part of its address: changes when the photo does (so caches fetch the new one)
+    without showing the store's row number."""
+    return hashlib.sha256(f"{p.slug}/{p.photo_id}".encode()).hexdigest()[:12]
 
 
 def page_url(base_url: str, slug: str) -> str:
@@ -507,9 +513,9 @@ class QrHandler(EtalaseHandler):
 
 
 class PhotoHandler(EtalaseHandler):
-    async def get(self, slug: str, photo_id: str, width: str, fmt: str) -> None:
+    async def get(self, slug: str, token: str, width: str, fmt: str) -> None:
         p = await self.product_or_404(slug)
-        if p.photo_id is None or str(p.photo_id) != photo_id:
+        if p.photo_id is None or photo_token(p) != token:
             raise web.HTTPError(404)
         source = showcase(self)
 
@@ -574,7 +580,7 @@ def handlers(base: str) -> list[tuple]:
         (f"{root}produk/({SLUG})", ProductHandler, opt),
         (f"{root}produk/({SLUG})/label", LabelHandler, opt),
         (f"{root}qr/({SLUG})\\.(svg|png)", QrHandler, opt),
-        (f"{root}foto/({SLUG})/([0-9]{{1,12}})-(320|640)\\.(webp|jpg)", PhotoHandler, opt),
+        (f"{root}foto/({SLUG})/([0-9a-f]{{12}})-(320|640)\\.(webp|jpg)", PhotoHandler, opt),
         (f"{root}selebaran\\.pdf", LeafletHandler, opt),
         (f"{root}static/(etalase\\.[0-9a-f]{{10}}\\.css)", AssetHandler, opt),
         (f"{root}.*", NotFoundHandler, opt),
