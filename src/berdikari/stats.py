@@ -3,7 +3,9 @@ manager's screen, the Excel summary sheet and the benchmark, so they always agre
 
 Filters, headline counts, counts by regency / category / organisation / month, level and
 readiness distributions, facilitator workload, the gaps most common across the programme, and who
-is stuck. Pure functions over :class:`berdikari.store.standing.StandingView` rows: no I/O.
+is stuck. Pure functions over :class:`berdikari.store.standing.StandingView` rows: no I/O but
+reading the checklists' version mapping (:mod:`berdikari.versions`), so that an item counts under
+the ID the current version gives it (figures stay comparable across versions).
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-from berdikari import standard, vocab
+from berdikari import standard, versions, vocab
 
 DIMENSIONS = ("regency", "category", "organisation", "facilitator", "month")
 READINESS_BANDS = ((0, 24), (25, 49), (50, 74), (75, 99), (100, 100))
@@ -165,9 +169,39 @@ def workload(rows: Sequence) -> list[dict]:
     return sorted(out, key=lambda d: (-d["overdue_actions"], -d["caseload"], d["facilitator"]))
 
 
+@lru_cache(maxsize=4)
+def _successors(checklists_dir: str, _mtime: float) -> dict[str, str | None]:
+    """Every item ID a later version of its checklist replaced or removed -> the ID it has in
+    the current version (None if removed), from the recorded steps (IDs are never reused)."""
+    from berdikari.checklists import load_all
+
+    found: dict[str, str | None] = {}
+    for checklist_id, c in load_all().items():
+        for step in versions.steps(checklist_id, Path(checklists_dir)):
+            for old_id in step.items:
+                if old_id not in found:
+                    found[old_id] = versions.current_id(checklist_id, step.from_, old_id, c.version)
+    return found
+
+
+def current_items(item_ids: Iterable[str] | None) -> set[str]:
+    """The item IDs as the current version of each checklist names them (an item asked on an
+    older version under another ID counts under its successor; a removed one not at all)."""
+    from berdikari.config import settings
+
+    directory = Path(settings().checklists_dir)
+    mapping = directory / versions.MAPPING_FILE
+    mtime = mapping.stat().st_mtime if mapping.is_file() else 0.0
+    moved = _successors(str(directory), mtime)
+    out = {moved.get(i, i) for i in item_ids or ()}
+    out.discard(None)
+    return out
+
+
 def common_gaps(rows: Sequence, limit: int = 10) -> list[tuple[str, int]]:
-    """Item IDs not met, by how many UMKM have them open now (most common first)."""
-    c = Counter(item for r in rows for item in set(r.gaps))
+    """Item IDs not met (as the current checklist versions name them), by how many UMKM have
+    them open now (most common first)."""
+    c = Counter(item for r in rows for item in current_items(r.gaps))
     return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from berdikari.store import casework
 ITEMS = [f"UJI-{s:02d}.{n:02d}" for s in (1, 2, 3) for n in range(1, 9)]
 PLACES = ("Palangka Raya", "Kapuas", "Katingan")
 KINDS = (["pangan-olahan"], ["obat-tradisional"], ["pangan-olahan", "kosmetik"], ["kosmetik"])
+REAL_CHECKLISTS = Path(__file__).resolve().parents[2] / "checklists"
 
 
 @pytest.fixture
@@ -83,3 +85,33 @@ def test_database_figures_equal_the_row_figures(programme):
     assert full["options"]["facilitators"] == sorted(
         {(r.facilitator, r.facilitator_id) for r in everything if r.facilitator_id}
     )
+
+
+def test_common_gaps_count_an_old_versions_question_under_its_current_id(
+    world, tmp_path, monkeypatch
+):
+    """Issue 14: an assessment on halal-self-declare 1.0 left HALAL-SD-01.02 unmet; version 2.0
+    renumbered that question to HALAL-SD-01.05. Another UMKM on 2.0 left HALAL-SD-01.05 unmet:
+    the programme counts one question, twice, under the current ID."""
+    from berdikari import checklists as cl
+    from tests.store.test_version_carry_over import _use, _version_1_0
+
+    def answer(owner, umkm_id, unmet: str):
+        a = owner.start_or_resume_assessment(umkm_id, "halal-self-declare")
+        answers = {i.id: ("yes", None) for i in cl.load("halal-self-declare").items}
+        answers[unmet] = ("no", None)
+        owner.save_answers(a.id, answers)
+        owner.submit_assessment(a.id)
+        return a
+
+    _use(monkeypatch, _version_1_0(tmp_path))
+    old = answer(world.owner1, world.u1.id, "HALAL-SD-01.02")
+    _use(monkeypatch, REAL_CHECKLISTS)  # version 2.0 comes into force
+    new = answer(world.owner2, world.u2.id, "HALAL-SD-01.05")
+    assert (old.checklist_version, new.checklist_version) == ("1.0", "2.0")
+    by_id = {r.umkm_id: r for r in world.manager.standing()}
+    assert by_id[world.u1.id].gaps == ("HALAL-SD-01.02",)  # the standing keeps it as asked
+    figures = world.manager.programme_figures(gaps=50)
+    assert dict(figures["gaps"])["HALAL-SD-01.05"] == 2
+    assert "HALAL-SD-01.02" not in dict(figures["gaps"])
+    assert stats.common_gaps(world.manager.standing(), 50) == figures["gaps"]

@@ -101,7 +101,9 @@ class StandingView:
     days_since_visit: int | None
     submissions_waiting: int
     gaps: tuple[str, ...]
-    """Item IDs not met in the current assessments (verified first, else submitted)."""
+    """Item IDs not met in the current assessments (verified first, else submitted), as they
+    were asked (the programme's figures name them as the current versions do:
+    :func:`berdikari.stats.current_items`)."""
     current: tuple[int, ...] = ()
     """The current assessment of each checklist: the latest verified, else the latest
     submitted."""
@@ -722,7 +724,7 @@ class _Figures:
 
     def common_gaps(self, limit: int) -> list[tuple[str, int]]:
         q = select(UmkmStanding.gaps).where(*self.where)
-        c = Counter(item for (gaps,) in self.s.execute(q) for item in set(gaps or ()))
+        c = Counter(item for (gaps,) in self.s.execute(q) for item in stats.current_items(gaps))
         return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
     def stuck_ids(self, limit: int) -> list[int]:
