@@ -156,3 +156,25 @@ def test_stuck_rule():
     assert not stats.is_stuck(R())
     R.days_since_visit = None
     assert stats.is_stuck(R())
+
+
+def test_both_staff_apps_navigate_only_through_their_view_registry(world):
+    """One shell (apps/shell.py): an unknown view is refused at once, never looked up by a
+    method name built from a string; each app's registry names exactly its screens."""
+    from pathlib import Path
+
+    from berdikari.apps import facilitator, programme
+    from berdikari.apps.facilitator import FacilitatorApp
+
+    store, _d = world
+    app = _app(store)
+    assert set(app.views()) == {"signin", "opening", "overview"}
+    with pytest.raises(KeyError):
+        app.go("stuck", dimension="month")  # refused before anything changes
+    assert app.state.view == "overview" and app.state.dimension == "regency"
+    fac = FacilitatorApp(session=StaffSession(store, identity(store, "pendamping.a")))
+    assert set(fac.views()) == {"signin", "opening", "list", "umkm", "verify", "visit", "paper"}
+    assert fac.state.view == "list" and app.state.view == "overview"
+    for module in (facilitator, programme):
+        text = Path(module.__file__).read_text(encoding="utf-8")
+        assert 'f"view_' not in text and "def render(" not in text and "def go(" not in text

@@ -23,7 +23,8 @@ import ipywidgets as w
 from berdikari import reports, vocab
 from berdikari.apps import charts, mentoring, staff
 from berdikari.apps import widgets as ui
-from berdikari.apps.staff import StaffSession, error_text, signin_form
+from berdikari.apps.shell import AppShell
+from berdikari.apps.staff import StaffSession, error_text
 from berdikari.checklists import load_all
 from berdikari.i18n import t
 
@@ -49,108 +50,40 @@ class FacilitatorState:
     error: str = ""
 
 
-def close_tree(widget) -> None:
-    for child in getattr(widget, "children", ()) or ():
-        close_tree(child)
-    widget.close()
-
-
 def code_class(prefix: str, code: str) -> str:
     return f"{prefix}-{code.lower()}"
 
 
-class FacilitatorApp:
+class FacilitatorApp(AppShell):
     """Renders :class:`FacilitatorState` and handles the facilitator's actions."""
 
+    role = "facilitator"
+    first_view = "list"
+    css = "bdk-facilitator"
+
     def __init__(self, state=None, session: StaffSession | None = None, store=None):
-        self.state = state or FacilitatorState()
-        self.session = session
-        self.store = store
-        self.served = False
-        """Serving a web page: sign-in is on ``/masuk/staf``, never a form in the app."""
-        self.signout = ""
-        """The sign-out form's HTML (when signed in on the web page)."""
-        self.header = ui.html("")
-        self.body = w.VBox(layout=ui.FULL)
-        self.root = w.VBox([self.header, self.body], layout=ui.FULL)
-        self.root.add_class("bdk-app")
-        self.root.add_class("bdk-facilitator")
-        if session is not None and self.state.view == "signin":
-            self.state.view = "list"
+        super().__init__(state or FacilitatorState(), session, store)
         self.render()
 
-    @property
-    def lang(self) -> str:
-        return self.state.lang
+    def title(self, lang: str) -> str:
+        return t("Facilitator", lang)
 
-    def svc(self):
-        return self.session.service()
+    def signin_intro(self, lang: str) -> str:
+        return t("Sign in with your facilitator account.", lang)
 
-    def go(self, view: str, **changes) -> None:
-        for k, v in changes.items():
-            setattr(self.state, k, v)
-        self.state.view = view
-        self.render()
+    def app_views(self) -> dict:
+        return {
+            "list": self.view_list,
+            "umkm": self.view_umkm,
+            "verify": self.view_verify,
+            "visit": self.view_visit,
+            "paper": self.view_paper,
+        }
 
-    def fail(self, exc: Exception, view: str | None = None) -> None:
-        """Show the service's message and stay (or go to ``view``); nothing saved is lost."""
-        self.state.error = error_text(exc, self.lang)
-        self.go(view or self.state.view)
-
-    def render(self) -> None:
-        s = self.state
-        if self.session is not None and not self.session.still_signed_in():
-            # signed out elsewhere (or the session ended): nothing more for this page
-            self.session, self.signout = None, ""
-            s.error, s.view = staff.session_ended(s.lang), "signin"
-        who = (
-            f'<div class="bdk-who">{escape(t("Signed in", s.lang))}: {escape(self.session.name)}'
-            "</div>"
-            if self.session
-            else ""
-        )
-        self.header.value = (
-            f'<div class="bdk-nav"><a href="/">{escape(t("Berdikari guides", s.lang))}</a></div>'
-            f"<h1>{escape(t('Facilitator', s.lang))}</h1>{who}{self.signout if self.session else ''}"
-        )
-        old = list(self.body.children)
-        children = []
-        if s.error:
-            children.append(ui.html(f'<p class="bdk-error">{escape(s.error)}</p>'))
-        if s.message:
-            children.append(ui.html(f'<p class="bdk-message">{escape(s.message)}</p>'))
-        s.error = s.message = ""
-        if self.session is None and s.view not in ("signin", "opening"):
-            s.view = "signin"
-        try:
-            children.extend(getattr(self, f"view_{s.view}")())
-        except Exception as exc:  # noqa: BLE001  StoreError (e.g. access ended): say so
-            children.append(ui.html(f'<p class="bdk-error">{escape(error_text(exc, s.lang))}</p>'))
-            if s.view != "list":
-                children.append(ui.button(t("My UMKM", s.lang), lambda: self.go("list")))
-        self.body.children = children
-        for widget in old:
-            close_tree(widget)
-
-    # --- sign in ---------------------------------------------------------------------------------
-    def view_signin(self) -> list:
-        def _in(session: StaffSession) -> None:
-            self.session = session
-            self.go("list")
-
-        intro = ui.html(f"<p>{escape(t('Sign in with your facilitator account.', self.lang))}</p>")
-        if self.served:  # signed in on the web page or not at all: no form in the app
-            return [ui.html(staff.signin_link_html("facilitator", self.lang))]
-        return [intro, *signin_form(self.lang, "facilitator", _in, self.store)]
-
-    def view_opening(self) -> list:
-        """Before the page request has said who is signed in (a preheated kernel waits)."""
-        return []
-
-    def open_from_page(self, page: staff.PageSignIn) -> None:
-        """Open at the first screen for the staff member the page's session cookie names; else
-        the sign-in (on the web page when this kernel serves one, else the in-app form)."""
-        staff.open_from_page(self, page, "facilitator", "list")
+    def after_error(self) -> list:
+        if self.state.view == "list":
+            return []
+        return [ui.button(t("My UMKM", self.lang), lambda: self.go("list"))]
 
     # --- my UMKM ---------------------------------------------------------------------------------
     def view_list(self) -> list:

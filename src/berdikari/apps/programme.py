@@ -22,8 +22,8 @@ import ipywidgets as w
 from berdikari import reports, standard, stats, vocab
 from berdikari.apps import charts, staff
 from berdikari.apps import widgets as ui
-from berdikari.apps.facilitator import close_tree
-from berdikari.apps.staff import StaffSession, error_text, signin_form
+from berdikari.apps.shell import AppShell
+from berdikari.apps.staff import StaffSession, error_text
 from berdikari.checklists import guide_url, load_all
 from berdikari.i18n import t
 from berdikari.routes import CATEGORIES
@@ -164,93 +164,29 @@ def stuck_html(rows: list, lang: str) -> str:
     return charts.table(cols, lines, "bdk-table bdk-stuck")
 
 
-class ProgrammeApp:
+class ProgrammeApp(AppShell):
     """Renders :class:`ProgrammeState` and handles the manager's actions."""
 
+    role = "manager"
+    first_view = "overview"
+    css = "bdk-programme"
+
     def __init__(self, state=None, session: StaffSession | None = None, store=None):
-        self.state = state or ProgrammeState()
-        self.session = session
-        self.store = store
-        self.served = False
-        """Serving a web page: sign-in is on ``/masuk/staf``, never a form in the app."""
-        self.signout = ""
-        """The sign-out form's HTML (when signed in on the web page)."""
-        self.header = ui.html("")
-        self.body = w.VBox(layout=ui.FULL)
-        self.root = w.VBox([self.header, self.body], layout=ui.FULL)
-        self.root.add_class("bdk-app")
-        self.root.add_class("bdk-programme")
+        super().__init__(state or ProgrammeState(), session, store)
         self.exports = ui.html("", "bdk-exports")
         self._standing: list | None = None
         self._read_at = ""
         self._staff: list = []
-        if session is not None and self.state.view == "signin":
-            self.state.view = "overview"
         self.render()
 
-    @property
-    def lang(self) -> str:
-        return self.state.lang
+    def title(self, lang: str) -> str:
+        return t("Programme", lang)
 
-    def svc(self):
-        return self.session.service()
+    def signin_intro(self, lang: str) -> str:
+        return t("Sign in with your manager account.", lang)
 
-    def go(self, view: str, **changes) -> None:
-        for k, v in changes.items():
-            setattr(self.state, k, v)
-        self.state.view = view
-        self.render()
-
-    def render(self) -> None:
-        s = self.state
-        if self.session is not None and not self.session.still_signed_in():
-            # signed out elsewhere (or the session ended): nothing more for this page
-            self.session, self.signout = None, ""
-            s.error, s.view = staff.session_ended(s.lang), "signin"
-        who = (
-            f'<div class="bdk-who">{escape(t("Signed in", s.lang))}: {escape(self.session.name)}</div>'
-            if self.session
-            else ""
-        )
-        self.header.value = (
-            f'<div class="bdk-nav"><a href="/">{escape(t("Berdikari guides", s.lang))}</a></div>'
-            f"<h1>{escape(t('Programme', s.lang))}</h1>{who}{self.signout if self.session else ''}"
-        )
-        old = list(self.body.children)
-        children = []
-        if s.error:
-            children.append(ui.html(f'<p class="bdk-error">{escape(s.error)}</p>'))
-        if s.message:
-            children.append(ui.html(f'<p class="bdk-message">{escape(s.message)}</p>'))
-        s.error = s.message = ""
-        if self.session is None and s.view != "opening":
-            s.view = "signin"
-        try:
-            children.extend(getattr(self, f"view_{s.view}")())
-        except Exception as exc:  # noqa: BLE001  StoreError (e.g. account disabled)
-            children.append(ui.html(f'<p class="bdk-error">{escape(error_text(exc, s.lang))}</p>'))
-        self.body.children = children
-        for widget in old:
-            close_tree(widget)
-
-    def view_signin(self) -> list:
-        def _in(session: StaffSession) -> None:
-            self.session = session
-            self.go("overview")
-
-        intro = ui.html(f"<p>{escape(t('Sign in with your manager account.', self.lang))}</p>")
-        if self.served:  # signed in on the web page or not at all: no form in the app
-            return [ui.html(staff.signin_link_html("manager", self.lang))]
-        return [intro, *signin_form(self.lang, "manager", _in, self.store)]
-
-    def view_opening(self) -> list:
-        """Before the page request has said who is signed in (a preheated kernel waits)."""
-        return []
-
-    def open_from_page(self, page: staff.PageSignIn) -> None:
-        """Open at the first screen for the staff member the page's session cookie names; else
-        the sign-in (on the web page when this kernel serves one, else the in-app form)."""
-        staff.open_from_page(self, page, "manager", "overview")
+    def app_views(self) -> dict:
+        return {"overview": self.view_overview}
 
     # --- the overview ------------------------------------------------------------------------------
     def standing(self, svc) -> list:
