@@ -25,7 +25,7 @@ from berdikari.web import etalase, etalase_media, etalase_print, limits
 from tests.web.etalase_fixtures import XSS, FakeShowcase, catalogue, photo_bytes, product
 
 
-def photo(slug: str, width: int = 320, fmt: str = "webp", photo_id: int | None = None) -> str:
+def photo(slug: str, width: int = 360, fmt: str = "webp", photo_id: int | None = None) -> str:
     """The address of a product's photo, as its page links it."""
     p = next(x for x in catalogue() if x.slug == slug)
     if photo_id is not None:
@@ -117,7 +117,7 @@ class TestPages(Case):
         html = self.html(f"/etalase/produk/{SLUG}")
         img = re.search(r"<img [^>]*alt=\"Foto Madu Kelulut Sebangau\"[^>]*>", html)
         assert img and 'loading="lazy"' in img[0]
-        assert photo(SLUG) + " 320w" in html and photo(SLUG, 640) + " 640w" in html
+        assert photo(SLUG) + " 360w" in html and photo(SLUG, 720) + " 720w" in html
         assert "/7-" not in html  # no row number in an address
         assert 'type="image/webp"' in html
 
@@ -185,8 +185,8 @@ class TestSafety(Case):
             "/etalase/produk/..%2F..%2Fetc",
             "/etalase/produk/MADU",
             "/etalase/produk/" + "a" * 200,
-            photo(SLUG).replace("-320.", "-999."),
-            f"/etalase/foto/{SLUG}/7-320.webp",  # the row number is no address
+            photo(SLUG).replace("-360.", "-999."),
+            f"/etalase/foto/{SLUG}/7-360.webp",  # the row number is no address
             photo(SLUG).replace(".webp", ".gif"),
             "/etalase/static/etalase.0000000000.css",
             "/etalase/admin",
@@ -265,7 +265,7 @@ def test_request_limiter_refills_and_stays_bounded():
 
 class TestMedia(Case):
     def test_photos_are_resized_without_metadata_and_made_once(self):
-        for width, fmt, kind in ((320, "webp", "WEBP"), (640, "jpg", "JPEG")):
+        for width, fmt, kind in ((360, "webp", "WEBP"), (720, "jpg", "JPEG")):
             r = self.get(photo(SLUG, width, fmt))
             assert r.code == 200
             with Image.open(io.BytesIO(r.body)) as im:
@@ -353,8 +353,8 @@ def test_offline_copy_holds_the_public_products_and_links_to_them(tmp_path):
     assert etalase_offline.add_to_site(site, shown) == 3
     page = (site / "etalase" / "produk" / f"{SLUG}.html").read_text("utf-8")
     assert "Madu Kelulut Sebangau" in page and "cekbpom.pom.go.id" in page
-    assert f'src="../foto/{SLUG}-320.jpg"' in page
-    assert (site / "etalase" / "foto" / f"{SLUG}-320.jpg").is_file()
+    assert f'src="../foto/{SLUG}-360.jpg"' in page
+    assert (site / "etalase" / "foto" / f"{SLUG}-360.jpg").is_file()
     assert 'href="../etalase.css"' in page and 'href="../../index.html"' in page
     listing = (site / "etalase" / "index.html").read_text("utf-8")
     assert f'href="produk/{SLUG}.html"' in listing and "/etalase/" not in listing
@@ -383,7 +383,7 @@ def test_the_next_offline_build_leaves_a_revoked_product_out(tmp_path, monkeypat
     assert etalase_offline.fingerprint(shown) != before  # the server's cached zip is rebuilt
     names = zipfile.ZipFile(site_module.build_offline_archive(tmp_path / "b")).namelist()
     assert f"berdikari/etalase/produk/{SLUG}.html" not in names
-    assert f"berdikari/etalase/foto/{SLUG}-320.jpg" not in names
+    assert f"berdikari/etalase/foto/{SLUG}-360.jpg" not in names
     assert "berdikari/etalase/produk/kerupuk-haruan-kapuas.html" in names
 
 

@@ -454,7 +454,11 @@ class ListHandler(EtalaseHandler):
             page=chosen.page,
             per_page=min(PER_PAGE, PER_PAGE_MAX),
         )
-        facets = await blocking(source.facets)
+        try:
+            facets = await blocking(source.facets)
+        except Exception:  # noqa: BLE001  the list still works without its menus
+            log.exception("Could not count the showcase's products for the menus")
+            facets = {}
         options = facet_options(facets, self.lang, chosen)
         links = self.links
         pages = result.pages
@@ -575,12 +579,13 @@ class AssetHandler(EtalaseHandler):
 def handlers(base: str) -> list[tuple]:
     root = base + ROOT
     opt = {"base": base}
+    widths = "|".join(str(w) for w in etalase_media.WIDTHS)
     return [
         (root, ListHandler, opt),
         (f"{root}produk/({SLUG})", ProductHandler, opt),
         (f"{root}produk/({SLUG})/label", LabelHandler, opt),
         (f"{root}qr/({SLUG})\\.(svg|png)", QrHandler, opt),
-        (f"{root}foto/({SLUG})/([0-9a-f]{{12}})-(320|640)\\.(webp|jpg)", PhotoHandler, opt),
+        (f"{root}foto/({SLUG})/([0-9a-f]{{12}})-({widths})\\.(webp|jpg)", PhotoHandler, opt),
         (f"{root}selebaran\\.pdf", LeafletHandler, opt),
         (f"{root}static/(etalase\\.[0-9a-f]{{10}}\\.css)", AssetHandler, opt),
         (f"{root}.*", NotFoundHandler, opt),

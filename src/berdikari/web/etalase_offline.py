@@ -2,7 +2,7 @@
 
 :func:`add_to_site` writes the showcase's public products, as they are at build time, into a
 built site's ``etalase/`` folder: a list (``index.html``, products by regency), one page per
-product (``produk/<slug>.html``), each photo once at 320 px (JPEG), and the style; the home
+product (``produk/<slug>.html``), each photo once at 360 px (JPEG), and the style; the home
 pages' links to ``/etalase/`` are pointed at that folder, so they work from ``file://``. A
 product whose consent was revoked or that was taken down is not in the showcase, so the next
 build leaves it out; :func:`fingerprint` changes with every such change, so the server's cached
