@@ -162,6 +162,23 @@ def test_theme_overrides_only_name_the_dialog_and_the_progress_bar(built):
     assert re.search(r'<div class="md-progress"[^>]*role="progressbar" aria-label="\w', home)
 
 
+def test_search_worker_mend_adds_one_separator_and_refuses_unknown_code():
+    """berdikari.site_search changes Material's worker in one place only, and stops the build
+    when lunr's code is not where it expects it (tests/e2e/test_site_browser.py runs the result)."""
+    import material
+
+    from berdikari import site_search
+
+    workers = Path(material.__file__).parent / "templates/assets/javascripts/workers"
+    (worker,) = workers.glob("search.*.min.js")
+    source = worker.read_text("utf-8")
+    mended = site_search.mend_worker(source)
+    assert len(mended) == len(source) + len('+"|"')
+    assert mended.replace('.id+"|"}', ".id}", 1) == source
+    with pytest.raises(site_search.SearchWorkerError, match="Material changed"):
+        site_search.mend_worker(source.replace("this._str", "this.key"))
+
+
 # --- no request to a third-party host --------------------------------------------------------
 
 _HTML_REFS = re.compile(

@@ -29,6 +29,7 @@ import zipfile
 from pathlib import Path
 
 from berdikari import checklists as cl
+from berdikari import site_search
 from berdikari.config import settings
 from berdikari.site_pages import (
     LANGS,
@@ -122,6 +123,10 @@ def on_files(files, config):
             except SiteBuildError as exc:
                 raise PluginError(str(exc)) from exc
             files.append(File.generated(config, url, content=shim.read_bytes()))
+    try:
+        site_search.mend_files(files, config)  # lunr's word automaton loses words otherwise
+    except site_search.SearchWorkerError as exc:
+        raise PluginError(str(exc)) from exc
     return files
 
 

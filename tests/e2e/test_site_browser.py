@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
+import shutil
+import subprocess
 import threading
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -22,10 +26,17 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    """The real site, built (not strict: test_site.py owns that check) and served on 127.0.0.1."""
+def site_dir(tmp_path_factory):
+    """The real site, built (not strict: test_site.py owns that check)."""
     dest = tmp_path_factory.mktemp("site")
     site.build(dest, strict=False)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def site_url(site_dir):
+    """The built site served on 127.0.0.1."""
+    dest = site_dir
     handler = functools.partial(_Quiet, directory=str(dest))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -63,9 +74,7 @@ def test_search_in_indonesian_then_open_a_checklist(page, site_url):
     results = _search(page, site_url, "kerupuk")
     assert results.count() > 0
 
-    # "IRTP" finds nothing in this build (a search regression, open in the closing note);
-    # the checklist is reached through its other ID word.
-    results = _search(page, site_url, "CPPOB 01.01")
+    results = _search(page, site_url, "CPPOB-IRTP-01.01")
     hrefs = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
     target = next((h for h in hrefs if "daftar-periksa/cppob-irtp/" in h), None)
     assert target, hrefs
@@ -136,3 +145,85 @@ def test_offline_archive_searches_from_files(page, tmp_path):
     assert page.locator("h3.bdk-item").count() == len(cl.load_all()["cppob-irtp"].items)
     web = [u for u in page.requested_urls if u.startswith(("http:", "https:"))]
     assert web == []
+
+
+# --- the search worker's lunr (berdikari.site_search mends a word-automaton bug) --------------
+
+_NODE_PRELUDE = """
+const fs = require('fs');
+let handler = null;
+globalThis.self = globalThis;
+globalThis.addEventListener = (type, h) => { if (type === 'message') handler = h; };
+globalThis.postMessage = () => {};
+(0, eval)(fs.readFileSync(process.argv[1], 'utf8'));
+"""
+
+_KEYS_COLLIDE = (
+    _NODE_PRELUDE
+    + """
+// a node with edges "0" and "1" to node 2, and a node with one edge "0" to node 212
+const leaf = new lunr.TokenSet(); leaf.id = 2; leaf.final = true;
+const two = new lunr.TokenSet(); two.id = 1; two.edges['0'] = leaf; two.edges['1'] = leaf;
+const far = new lunr.TokenSet(); far.id = 212; far.final = true;
+const one = new lunr.TokenSet(); one.id = 3; one.edges['0'] = far;
+console.log(JSON.stringify({collide: two.toString() === one.toString()}));
+"""
+)
+
+_INDEX_WORDS = (
+    _NODE_PRELUDE
+    + """
+let index = null;
+const build = lunr.Builder.prototype.build;
+lunr.Builder.prototype.build = function () { index = build.call(this); return index; };
+const data = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+data.options = {suggest: true};
+Promise.resolve(handler({data: {type: 0, data}})).then(() => {
+  const words = Object.keys(index.invertedIndex);
+  const reachable = index.tokenSet.toArray();
+  const known = new Set(words), found = new Set(reachable);
+  console.log(JSON.stringify({
+    words: words.length,
+    phantom: reachable.filter(w => !known.has(w)).slice(0, 20),
+    lost: words.filter(w => !found.has(w)).slice(0, 20),
+  }));
+});
+"""
+)
+
+
+def _node(script: str, *args) -> dict:
+    node = shutil.which("node")
+    assert node, "node is missing: run 'make system-deps' (Debian package nodejs)"
+    proc = subprocess.run(
+        [node, "-e", script, "--", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _worker(root: Path) -> Path:
+    (worker,) = (root / "assets/javascripts/workers").glob("search.*.min.js")
+    return worker
+
+
+def test_search_worker_node_keys_cannot_collide(site_dir):
+    """The built site's lunr tells the two nodes apart; Material's own copy does not (so the
+    mend in berdikari.site_search is still needed, and this test can see the bug)."""
+    import material
+
+    theirs = _worker(Path(material.__file__).parent / "templates")
+    assert _node(_KEYS_COLLIDE, theirs) == {"collide": True}
+    assert _node(_KEYS_COLLIDE, _worker(site_dir)) == {"collide": False}
+
+
+def test_every_indexed_word_is_searchable_and_no_other(site_dir):
+    """The worker's word automaton, built from this site's search index as in the browser,
+    holds exactly the index's words: a lost word finds nothing ("irtp" in the build of commit
+    40f6a9b), a phantom one makes the worker fail every query that reaches it."""
+    found = _node(_INDEX_WORDS, _worker(site_dir), site_dir / "search/search_index.json")
+    assert found["words"] > 1000
+    assert found["phantom"] == [] and found["lost"] == [], found
