@@ -9,6 +9,7 @@ server (it waits for a sign-in a web page cannot give).
 from __future__ import annotations
 
 import urllib.request
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -19,6 +20,7 @@ from berdikari.i18n import t
 from berdikari.store import open_store
 from berdikari.store.service import Service
 from tests.apps.staff_seed import CPPOB, EVIL_NAME, PASSWORD, identity
+from tests.e2e.axe import assert_no_serious
 from tests.e2e.conftest import external_requests
 from tests.e2e.server_fixture import staff_programme
 from tests.e2e.staff_helpers import sign_in_staff
@@ -116,3 +118,111 @@ def test_the_analysis_example_shows_no_data_on_the_server(server):
     except urllib.error.HTTPError as err:
         body = err.read().decode("utf-8", "replace")
     assert server["u1"].code not in body and "Jamu Sehat Budi" not in body
+
+
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+OVERLAPS = """() => {
+  const els = [...document.querySelectorAll(
+    '.bdk-app button, .bdk-app select, .bdk-app input, .bdk-app a, .bdk-app textarea')]
+    .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; });
+  const box = e => { const r = e.getBoundingClientRect();
+    return {x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height}; };
+  const name = e => e.tagName + '.' + [...e.classList].join('.') + ' ' +
+    (e.innerText || e.value || '').slice(0, 30);
+  const out = [];
+  for (let i = 0; i < els.length; i++) for (let j = i + 1; j < els.length; j++) {
+    const a = els[i], b = els[j];
+    if (a.contains(b) || b.contains(a)) continue;
+    const p = box(a), q = box(b);
+    const dx = Math.min(p.x + p.w, q.x + q.w) - Math.max(p.x, q.x);
+    const dy = Math.min(p.y + p.h, q.y + q.h) - Math.max(p.y, q.y);
+    if (dx > 1 && dy > 1) out.push(name(a) + ' × ' + name(b));
+  }
+  return out;
+}"""
+
+BROKEN_WORDS = """(sel) => {
+  // a word is broken when its letters are laid out on more than one line
+  const out = [];
+  for (const cell of document.querySelectorAll(sel)) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const re = /\\S+/g; let m;
+      while ((m = re.exec(n.data))) {
+        const r = document.createRange();
+        r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+        const tops = new Set([...r.getClientRects()].filter(x => x.width > 0)
+                                                     .map(x => Math.round(x.top)));
+        if (tops.size > 1) out.push(m[0]);
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def _overview(page, server, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    _sign_in(page, server["base"], "manajer")
+    page.locator(".bdk-kpis").wait_for()
+    page.locator(".bdk-workload").wait_for()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_dashboard_reads_at_desktop_and_phone_width(server, page, width):
+    """Issue 16: no control covers another, no word broken in a heading or a name, the headline
+    as cards that say what they count, tables as lists on a phone, axe 0 critical/serious."""
+    _overview(page, server, width)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    # the whole dashboard in one picture: the page scrolls inside Voila's own container
+    tall = page.evaluate("() => document.querySelector('.bdk-app').scrollHeight") + 200
+    page.set_viewport_size({"width": width, "height": tall})
+    page.screenshot(path=str(SHOTS / f"programme-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": width, "height": 800})
+    assert page.evaluate(OVERLAPS) == []
+    cards = page.locator(".bdk-kpi-card")
+    assert cards.count() >= 6
+    for n in range(cards.count()):  # each card: its number, its name, what it counts, a button
+        card = cards.nth(n)
+        assert card.locator(".bdk-kpi-def").inner_text().strip()
+        assert card.locator("button.bdk-kpi-show").is_visible()
+    # the cards stand apart (a grid), not run together as one line of numbers
+    tops = {round(cards.nth(n).bounding_box()["y"]) for n in range(cards.count())}
+    lefts = {round(cards.nth(n).bounding_box()["x"]) for n in range(cards.count())}
+    assert len(tops) > 1 or width == 1280 and len(lefts) == cards.count()
+    widest = "() => Math.max(...[...document.querySelectorAll('body, body *')].map(e => e.scrollWidth > e.clientWidth && getComputedStyle(e).overflowX !== 'visible' && !e.closest('.bdk-table-wrap') ? e.scrollWidth : 0))"
+    assert page.evaluate(widest) <= width  # nothing but a wide table scrolls sideways
+    if width == 1280:
+        # the desktop's width: the app is wider than the old 736 px column
+        assert page.locator(".bdk-app").bounding_box()["width"] > 1000
+        assert page.evaluate(BROKEN_WORDS, ".bdk-list-table th") == []
+        assert page.evaluate(BROKEN_WORDS, ".bdk-list-table td") == []
+    else:
+        # a table is a list: each row a block as wide as the screen, each value with its heading
+        row = page.locator(".bdk-workload tbody tr").first
+        assert row.bounding_box()["width"] <= width
+        cell = row.locator("td").first
+        label = cell.evaluate("e => getComputedStyle(e, '::before').content")
+        assert t("Facilitator", "id") in label
+        assert page.locator(".bdk-workload thead").bounding_box()["height"] <= 1
+        assert page.evaluate(BROKEN_WORDS, ".bdk-list-table td") == []
+    for field in page.locator(".bdk-app select, .bdk-app input[type=text]").all():
+        if field.is_visible():  # every field has a visible label above it
+            label = field.evaluate(
+                "e => { const l = e.parentElement.querySelector('label');"
+                " return l && l.offsetHeight > 0 ? l.innerText : ''; }"
+            )
+            assert label.strip(), field.evaluate("e => e.outerHTML.slice(0, 120)")
+    assert_no_serious(page, where=f"programme dashboard at {width} px")
+
+
+def test_a_headline_card_lists_the_umkm_behind_it(server, page):
+    _overview(page, server, 1280)
+    stuck = int(page.locator(".bdk-kpi-stuck").get_attribute("data-value"))
+    page.locator("button.bdk-kpi-show-stuck").click()
+    rows = page.locator(".bdk-figure-rows tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == stuck
+    assert t("Stuck", "id") in page.locator(".bdk-figure-rows caption").inner_text()
+    assert page.evaluate(OVERLAPS) == []

@@ -13,6 +13,7 @@ user typed is escaped. Never touches the database.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from html import escape
@@ -39,6 +40,8 @@ class ProgrammeState:
     view: str = "signin"
     filters: stats.Filters = field(default_factory=stats.Filters)
     dimension: str = "regency"
+    show: str | None = None
+    """The headline figure whose UMKM are listed under the cards (None: none listed)."""
     message: str = ""
     error: str = ""
 
@@ -68,21 +71,124 @@ def headline_labels(lang: str) -> dict[str, str]:
     }
 
 
-def headline_html(figures: dict[str, int], lang: str) -> str:
-    """The KPI cards; each number carries ``data-value`` for tests and the export check."""
-    labels = headline_labels(lang)
-    cards = "".join(
-        f'<div class="bdk-kpi bdk-kpi-{k.replace("_", "-")}" data-value="{int(v)}">'
-        f'<div class="bdk-kpi-number">{int(v)}</div><div>{escape(labels[k])}</div></div>'
-        for k, v in figures.items()
-        if k in labels
+def headline_definitions(lang: str) -> dict[str, str]:
+    """What each headline figure counts: the one place its definition is written (the cards say
+    it; :data:`FIGURE_ROWS` lists the UMKM behind it by the same rule)."""
+    days = standard.STUCK_VISIT_DAYS
+    return {
+        "enrolled": t("UMKM enrolled in the programme (with the filters above).", lang),
+        "assessed": t("UMKM with at least one self-assessment or checklist.", lang),
+        "verified": t("UMKM with an assessment verified by the facilitator.", lang),
+        "meets_standard": t(
+            "The latest assessment verified by the facilitator passed (CPPB-IRT: level I or II).",
+            lang,
+        ),
+        "with_permit": t("UMKM with at least one permit recorded (P-IRT, BPOM, halal …).", lang),
+        "permits": t("All permits recorded, counted one by one.", lang),
+        "stuck": t(
+            "Not meeting the standard, with an overdue action or no visit for {n} days.",
+            lang,
+            n=days,
+        ),
+        "overdue_actions": t("Open actions past their due date, counted one by one.", lang),
+        "submissions_waiting": t("Self-assessments sent and not yet verified.", lang),
+        "unassigned": t("UMKM that no facilitator is assigned to.", lang),
+    }
+
+
+FIGURE_ROWS = {
+    "enrolled": lambda r: True,
+    "assessed": lambda r: r.assessed,
+    "verified": lambda r: r.verified,
+    "meets_standard": lambda r: r.meets_standard,
+    "with_permit": stats.has_permit,
+    "permits": stats.has_permit,
+    "stuck": stats.is_stuck,
+    "overdue_actions": lambda r: r.overdue_actions > 0,
+    "submissions_waiting": lambda r: r.submissions_waiting > 0,
+    "unassigned": lambda r: r.facilitator_id is None,
+}
+"""Which UMKM stand behind each headline figure (the standing row's own fields, as
+:func:`berdikari.stats.headline` counts them)."""
+
+ROWS_SHOWN = 100
+
+
+def kpi_html(key: str, value: int, lang: str) -> str:
+    """One headline card's text; the number carries ``data-value`` for tests and the export check."""
+    label = headline_labels(lang)[key]
+    return (
+        f'<div class="bdk-kpi bdk-kpi-{key.replace("_", "-")}" data-value="{int(value)}">'
+        f'<div class="bdk-kpi-number">{int(value)}</div>'
+        f'<div class="bdk-kpi-label">{escape(label)}</div>'
+        f'<div class="bdk-kpi-def">{escape(headline_definitions(lang)[key])}</div></div>'
     )
-    return f'<div class="bdk-kpis" style="display:flex;flex-wrap:wrap;gap:8px">{cards}</div>'
+
+
+def level_key(key: str, lang: str) -> str:
+    """A level distribution's key in words: "Level II"; no level at all says so."""
+    if key == stats.NONE:
+        return t("No level yet", lang)
+    return t("Level {level}", lang, level=key)
+
+
+def band_key(key: str, lang: str) -> str:
+    return t("No readiness yet", lang) if key == stats.NONE else key
+
+
+def in_words(counts: dict, words) -> dict:
+    return {words(k): v for k, v in counts.items()}
+
+
+def fill_months(lines: list[dict]) -> list[dict]:
+    """Every month from the first to the last with an event: a month without one shows zeros
+    (a gap in the table would read as a month that was not counted)."""
+    if not lines:
+        return lines
+    got = {line["key"]: line for line in lines}
+    first, last = min(got), max(got)
+    y, m = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        key = f"{y:04d}-{m:02d}"
+        out.append(got.get(key) or {"key": key, "enrolled": 0, "meets_standard": 0, "permits": 0})
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def figure_rows_html(rows: list, key: str, lang: str) -> str:
+    """The UMKM behind one headline figure, with both readings where the owner's latest
+    self-assessment and the facilitator's verification differ."""
+    lines = []
+    for r in rows:
+        verified = level_key(r.verified_level or stats.NONE, lang)
+        own = level_key(r.self_level or stats.NONE, lang)
+        lines.append(
+            {
+                "code": r.code,
+                "name": r.name,
+                "regency": r.regency,
+                "facilitator": r.facilitator or t("No facilitator yet", lang),
+                "verified": verified,
+                "self": own if own != verified else t("Same as verified", lang),
+            }
+        )
+    cols = [
+        ("code", t("Code", lang)),
+        ("name", t("Name", lang)),
+        ("regency", t("Regency/city", lang)),
+        ("facilitator", t("Facilitator", lang)),
+        ("verified", t("Level, verified by the facilitator", lang)),
+        ("self", t("Level, latest self-assessment", lang)),
+    ]
+    caption = t("UMKM behind: {figure}", lang, figure=headline_labels(lang)[key])
+    return ui.table_html(cols, lines, "bdk-figure-rows", caption)
 
 
 def by_table_html(lines: list[dict], dimension: str, lang: str) -> str:
     labels = headline_labels(lang)
     if dimension == "month":
+        lines = fill_months(lines)
         cols = [
             ("key", t("Month", lang)),
             ("enrolled", labels["enrolled"]),
@@ -98,7 +204,8 @@ def by_table_html(lines: list[dict], dimension: str, lang: str) -> str:
             (k, labels[k])
             for k in ("enrolled", "assessed", "verified", "meets_standard", "with_permit", "stuck")
         ]
-    return charts.table(cols, lines, "bdk-table bdk-by")
+    nums = tuple(k for k, _h in cols if k != "key")
+    return ui.table_html(cols, lines, "bdk-table bdk-by", numeric=nums)
 
 
 def workload_html(lines: list[dict], lang: str) -> str:
@@ -112,7 +219,8 @@ def workload_html(lines: list[dict], lang: str) -> str:
         ("meets_standard", t("Meet the standard now", lang)),
         ("stuck", t("Stuck", lang)),
     ]
-    return charts.table(cols, lines, "bdk-table bdk-workload")
+    nums = tuple(k for k, _h in cols[2:])
+    return ui.table_html(cols, lines, "bdk-table bdk-workload", numeric=nums)
 
 
 def gaps_html(gaps: list[tuple[str, int]], lang: str, guide_base: str = "/") -> str:
@@ -143,11 +251,15 @@ def stuck_html(rows: list, lang: str) -> str:
             "code": r.code,
             "name": r.name,
             "regency": r.regency,
-            "facilitator": r.facilitator or "—",
+            "facilitator": r.facilitator or t("No facilitator yet", lang),
             "overdue": r.overdue_actions,
-            "days": "—" if r.days_since_visit is None else r.days_since_visit,
-            "readiness": "—" if r.verified_readiness is None else f"{r.verified_readiness}%",
-            "self": "—" if r.self_readiness is None else f"{r.self_readiness}%",
+            "days": t("Never visited", lang) if r.days_since_visit is None else r.days_since_visit,
+            "readiness": t("Not verified yet", lang)
+            if r.verified_readiness is None
+            else f"{r.verified_readiness}%",
+            "self": t("No self-assessment yet", lang)
+            if r.self_readiness is None
+            else f"{r.self_readiness}%",
         }
         for r in rows
     ]
@@ -161,7 +273,7 @@ def stuck_html(rows: list, lang: str) -> str:
         ("readiness", t("Readiness, verified by the facilitator", lang)),
         ("self", t("Readiness, latest self-assessment", lang)),
     ]
-    return charts.table(cols, lines, "bdk-table bdk-stuck")
+    return ui.table_html(cols, lines, "bdk-table bdk-stuck", numeric=("overdue", "days"))
 
 
 class ProgrammeApp(AppShell):
@@ -269,10 +381,18 @@ class ProgrammeApp(AppShell):
         self._standing = None  # an export reads the rows it needs afresh
         self._read_at = datetime.now().strftime("%H:%M")
         figures = got["headline"]
+
+        def words(k):
+            return level_key(k, lang)
+
+        def bands(k):
+            return band_key(k, lang)
+
         dim = w.ToggleButtons(
             options=[(dimension_label(d, lang), d) for d in stats.DIMENSIONS],
             value=s.dimension,
-            style={"button_width": "auto"},
+            description=t("Table by", lang),
+            style={"button_width": "auto", "description_width": "initial"},
             layout=ui.FULL,
         )
         dim.add_class("bdk-dimension")
@@ -281,14 +401,12 @@ class ProgrammeApp(AppShell):
         out: list = [
             ui.html(f"<h2>{escape(question)}</h2>"),
             self._filters(got["options"]),
-            ui.html(headline_html(figures, lang), "bdk-headline"),
+            self._headline(figures),
+            *self._figure_rows(svc),
             ui.button(
                 t("Refresh figures (read at {time})", lang, time=self._read_at),
                 self.refresh,
                 "bdk-refresh",
-            ),
-            ui.html(
-                f'<p class="bdk-help">{escape(t("Meets the standard: the latest assessment verified by the facilitator passed (CPPB-IRT: level I or II).", lang))}</p>'
             ),
             dim,
             ui.html(by_table_html(got["by"], s.dimension, lang), "bdk-by-widget"),
@@ -300,13 +418,13 @@ class ProgrammeApp(AppShell):
             ),
             ui.html(
                 f"<h3>{escape(t('IRTP level, verified by the facilitator', lang))}</h3>"
-                + charts.bars(got["levels"]["verified"], "bdk-levels")
+                + charts.bars(in_words(got["levels"]["verified"], words), "bdk-levels")
                 + f"<h3>{escape(t('IRTP level, latest self-assessment', lang))}</h3>"
-                + charts.bars(got["levels"]["self"], "bdk-levels-self")
+                + charts.bars(in_words(got["levels"]["self"], words), "bdk-levels-self")
                 + f"<h3>{escape(t('Readiness, verified by the facilitator', lang))}</h3>"
-                + charts.bars(got["readiness"]["verified"], "bdk-readiness")
+                + charts.bars(in_words(got["readiness"]["verified"], bands), "bdk-readiness")
                 + f"<h3>{escape(t('Readiness, latest self-assessment', lang))}</h3>"
-                + charts.bars(got["readiness"]["self"], "bdk-readiness-self"),
+                + charts.bars(in_words(got["readiness"]["self"], bands), "bdk-readiness-self"),
                 "bdk-distributions",
             ),
             ui.html(
@@ -325,14 +443,65 @@ class ProgrammeApp(AppShell):
         ]
         return out
 
+    def _headline(self, figures: dict[str, int]) -> w.VBox:
+        """The headline as cards: the number, what it counts, and a button listing its UMKM."""
+        lang = self.lang
+        cards = []
+        for key in headline_labels(lang):
+            if key not in figures:
+                continue
+            shown = self.state.show == key
+            label = t("Hide the list", lang) if shown else t("Show these UMKM", lang)
+            b = ui.button(
+                label,
+                lambda k=key, shown=shown: self.go("overview", show=None if shown else k),
+                "bdk-kpi-show",
+                f"bdk-kpi-show-{key.replace('_', '-')}",
+            )
+            b.tooltip = headline_labels(lang)[key]
+            card = w.VBox([ui.html(kpi_html(key, figures[key], lang)), b])
+            card.add_class("bdk-kpi-card")
+            cards.append(card)
+        grid = w.Box(cards, layout=ui.FULL)
+        grid.add_class("bdk-kpis")
+        heading = ui.html(
+            f'<h3 class="bdk-kpis-heading">{escape(t("Headline figures", lang))}</h3>'
+        )
+        return w.VBox([heading, grid], layout=ui.FULL)
+
+    def _figure_rows(self, svc) -> list:
+        """The UMKM behind the figure whose button was pressed (with the filters applied)."""
+        key, lang = self.state.show, self.lang
+        if key not in FIGURE_ROWS:
+            return []
+        rows = [
+            r for r in stats.apply(self.standing(svc), self.state.filters) if FIGURE_ROWS[key](r)
+        ]
+        out = figure_rows_html(rows[:ROWS_SHOWN], key, lang)
+        if len(rows) > ROWS_SHOWN:
+            more = t(
+                "The first {n} of {m}; the export has them all.", lang, n=ROWS_SHOWN, m=len(rows)
+            )
+            out += f'<p class="bdk-help">{escape(more)}</p>'
+        return [ui.html(out, "bdk-figure-rows-widget")]
+
     # --- assign ------------------------------------------------------------------------------------
     def _assign(self) -> w.VBox:
         lang = self.lang
         staff = self._staff
-        code = w.Text(placeholder=t("UMKM code, e.g. PKY-0001", lang), layout=ui.FULL)
+        code = w.Text(
+            placeholder=t("UMKM code, e.g. PKY-0001", lang),
+            description=t("UMKM code", lang),
+            style={"description_width": "initial"},
+            layout=ui.FULL,
+        )
         code.add_class("bdk-assign-code")
         who = w.Dropdown(
-            options=[(f"{x.name} ({x.organisation or '—'})", x.id) for x in staff],
+            options=[
+                (f"{x.name} ({x.organisation})" if x.organisation else x.name, x.id) for x in staff
+            ],
+            description=t("Facilitator", lang),
+            style={"description_width": "initial"},
             layout=ui.FULL,
         )
         who.add_class("bdk-assign-facilitator")
@@ -396,18 +565,23 @@ class ProgrammeApp(AppShell):
         box.add_class("bdk-card")
         return box
 
-    def _tables(self, current_answers: bool = False):
+    def _tables(self):
         svc = self.svc()
-        # the figures on screen, so that the workbook holds exactly what the manager sees
+        # the figures on screen, so that the files hold exactly what the manager sees
         rows = stats.apply(self.standing(svc), self.state.filters)
-        tables = reports.export_tables(svc, self.state.filters, rows, current_answers)
-        return tables, rows
+        return reports.export_tables(svc, self.state.filters, rows), rows
 
     def export_excel(self) -> None:
         lang = self.lang
         try:
-            tables, rows = self._tables(current_answers=True)
-            data = reports.excel_bytes(tables, reports.summary_rows(rows, "regency"))
+            svc = self.svc()
+            rows = stats.apply(self.standing(svc), self.state.filters)
+            buf = io.BytesIO()
+            # the rows on screen, in the reader's language, with the filters on screen
+            reports.write_programme_workbook(
+                svc, buf, lang=lang, filters=self.state.filters, fmt="xlsx", rows=rows
+            )
+            data = buf.getvalue()
         except Exception as exc:  # noqa: BLE001  ExportTooLarge, StoreError
             self.exports.value = f'<p class="bdk-error">{escape(error_text(exc, lang))}</p>'
             return
@@ -435,7 +609,7 @@ class ProgrammeApp(AppShell):
                 link(
                     t("Download {name}", lang, name=fname),
                     fname,
-                    reports.csv_bytes(tables[name], name),
+                    reports.csv_bytes(tables[name], name, lang),
                     "text/csv",
                     f"bdk-download-csv-{name}",
                 )

@@ -78,3 +78,30 @@ def action_plan(actions: list, lang: str, today=None) -> w.HTML:
     return html(
         f"<h3>{escape(t('Action plan', lang))}</h3><ol>{''.join(rows)}</ol>", "bdk-owner-actions"
     )
+
+
+def table_html(
+    columns, rows, css_class: str = "bdk-table", caption: str = "", numeric: tuple = ()
+) -> str:
+    """A table that reads on a desktop and on a phone: ``columns`` are ``(key, heading)``; every
+    cell is escaped and carries ``data-col`` (for tests) and ``data-label`` (its heading, which
+    the staff CSS shows beside the value when a narrow screen turns the rows into a list).
+    Headings are ``<th scope="col">`` (screen readers); ``numeric`` keys are right-aligned."""
+    head = "".join(
+        f'<th scope="col" class="{"bdk-num" if k in numeric else ""}">{escape(h)}</th>'
+        for k, h in columns
+    )
+    body = []
+    for r in rows:
+        cells = "".join(
+            f'<td data-col="{escape(k)}" data-label="{escape(h)}"'
+            f"{' class=bdk-num' if k in numeric else ''}>"
+            f"{escape('' if r.get(k) is None else str(r.get(k)))}</td>"
+            for k, h in columns
+        )
+        body.append(f"<tr>{cells}</tr>")
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return (
+        f'<div class="bdk-table-wrap"><table class="bdk-list-table {escape(css_class)}">{cap}'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
