@@ -581,6 +581,7 @@ def handlers(base: str) -> list[tuple]:
     opt = {"base": base}
     widths = "|".join(str(w) for w in etalase_media.WIDTHS)
     return [
+        (base + ROOT.rstrip("/"), web.RedirectHandler, {"url": root, "permanent": True}),
         (root, ListHandler, opt),
         (f"{root}produk/({SLUG})", ProductHandler, opt),
         (f"{root}produk/({SLUG})/label", LabelHandler, opt),
