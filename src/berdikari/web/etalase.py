@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -561,7 +562,8 @@ class LeafletHandler(EtalaseHandler):
         )
         self.set_header("Content-Type", "application/pdf")
         self.set_header("Cache-Control", "public, no-cache")
-        name = "etalase-" + (code.lower() if code else "semua") + ".pdf"
+        safe = re.sub(r"[^a-z0-9]", "", (code or "").lower())[:16]
+        name = f"etalase-{safe or 'semua'}.pdf"
         self.set_header("Content-Disposition", f'inline; filename="{name}"')
         self.finish(pdf)
 
