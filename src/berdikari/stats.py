@@ -184,15 +184,21 @@ def _successors(checklists_dir: str, _mtime: float) -> dict[str, str | None]:
     return found
 
 
-def current_items(item_ids: Iterable[str] | None) -> set[str]:
-    """The item IDs as the current version of each checklist names them (an item asked on an
-    older version under another ID counts under its successor; a removed one not at all)."""
+def successors() -> dict[str, str | None]:
+    """Old item ID -> its ID in the current version of its checklist (None if removed), for
+    every ID a version step replaced or removed; an ID not here is current."""
     from berdikari.config import settings
 
     directory = Path(settings().checklists_dir)
     mapping = directory / versions.MAPPING_FILE
     mtime = mapping.stat().st_mtime if mapping.is_file() else 0.0
-    moved = _successors(str(directory), mtime)
+    return _successors(str(directory), mtime)
+
+
+def current_items(item_ids: Iterable[str] | None, moved: dict | None = None) -> set[str]:
+    """The item IDs as the current version of each checklist names them (an item asked on an
+    older version under another ID counts under its successor; a removed one not at all)."""
+    moved = successors() if moved is None else moved
     out = {moved.get(i, i) for i in item_ids or ()}
     out.discard(None)
     return out
@@ -201,7 +207,8 @@ def current_items(item_ids: Iterable[str] | None) -> set[str]:
 def common_gaps(rows: Sequence, limit: int = 10) -> list[tuple[str, int]]:
     """Item IDs not met (as the current checklist versions name them), by how many UMKM have
     them open now (most common first)."""
-    c = Counter(item for r in rows for item in current_items(r.gaps))
+    moved = successors()
+    c = Counter(item for r in rows for item in current_items(r.gaps, moved))
     return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 

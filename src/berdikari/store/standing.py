@@ -25,6 +25,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    true,
 )
 from sqlalchemy.orm import Session
 
@@ -679,10 +680,24 @@ class _Figures:
         ).all()
         return [{"key": r.key} | self._ints(r) for r in rows]
 
-    def distribution(self, column: str) -> Counter:
-        col = UmkmStanding.__table__.c[column]
-        q = select(col, func.count()).where(*self.where).group_by(col)
-        return Counter(dict(self.s.execute(q).all()))
+    LEVELS_AND_READINESS = ("verified_level", "self_level", "verified_readiness", "self_readiness")
+
+    def distributions(self) -> dict[str, Counter]:
+        """UMKM per value of each column in :attr:`LEVELS_AND_READINESS`, from one GROUP BY
+        over the four (a few hundred combinations), summed per column here."""
+        cols = [UmkmStanding.__table__.c[c] for c in self.LEVELS_AND_READINESS]
+        q = select(*cols, func.count()).where(*self.where).group_by(*cols)
+        out = {c: Counter() for c in self.LEVELS_AND_READINESS}
+        for *values, n in self.s.execute(q):
+            for c, v in zip(self.LEVELS_AND_READINESS, values, strict=True):
+                out[c][v] += n
+        return out
+
+    @staticmethod
+    def total(lines: list[dict]) -> dict[str, int]:
+        """The headline as the sum of a partition's lines (each UMKM in exactly one)."""
+        keys = [k for k in lines[0] if k != "key"] if lines else []
+        return {k: sum(line[k] for line in lines) for k in keys}
 
     def workload(self) -> list[dict]:
         t = self.t
@@ -723,8 +738,24 @@ class _Figures:
         return sorted(out, key=lambda d: (-d["overdue_actions"], -d["caseload"], d["facilitator"]))
 
     def common_gaps(self, limit: int) -> list[tuple[str, int]]:
-        q = select(UmkmStanding.gaps).where(*self.where)
-        c = Counter(item for (gaps,) in self.s.execute(q) for item in stats.current_items(gaps))
+        """UMKM per unmet item, counted in the database over the JSON lists (one row per item,
+        not one per UMKM), then named as the current checklist versions name them."""
+        k = UmkmStanding
+        each = "json_array_elements_text" if self.dialect == "postgresql" else "json_each"
+        item = getattr(func, each)(k.gaps).table_valued("value")
+        q = (
+            select(item.c.value, func.count())  # an item appears once in a UMKM's gaps
+            .select_from(k)
+            .join(item, true())
+            .where(*self.where)
+            .group_by(item.c.value)
+        )
+        moved = stats.successors()
+        c: Counter = Counter()
+        for item_id, n in self.s.execute(q):
+            now_id = moved.get(item_id, item_id)
+            if now_id is not None:  # an item asked under an old ID counts under its new one
+                c[now_id] += n
         return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
     def stuck_ids(self, limit: int) -> list[int]:
@@ -805,16 +836,20 @@ class StandingOps(Guarded):
             f = _Figures(s, visible, filters, now)
             stuck_ids = f.stuck_ids(stuck)
             by_id = {r.umkm_id: r for r in kept(s, stuck_ids, now)} if stuck_ids else {}
+            by = f.by(dimension)
+            # a partition's lines add up to the headline: one query fewer
+            partition = dimension in ("regency", "organisation", "facilitator") and by
+            d = f.distributions()
             return {
-                "headline": f.headline(),
-                "by": f.by(dimension),
+                "headline": f.total(by) if partition else f.headline(),
+                "by": by,
                 "levels": {
-                    "verified": _levels(f.distribution("verified_level")),
-                    "self": _levels(f.distribution("self_level")),
+                    "verified": _levels(d["verified_level"]),
+                    "self": _levels(d["self_level"]),
                 },
                 "readiness": {
-                    "verified": _bands(f.distribution("verified_readiness")),
-                    "self": _bands(f.distribution("self_readiness")),
+                    "verified": _bands(d["verified_readiness"]),
+                    "self": _bands(d["self_readiness"]),
                 },
                 "workload": f.workload(),
                 "gaps": f.common_gaps(gaps),
