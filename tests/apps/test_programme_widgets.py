@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+from html import escape
 
 import pytest
 from openpyxl import load_workbook
@@ -178,3 +179,92 @@ def test_both_staff_apps_navigate_only_through_their_view_registry(world):
     for module in (facilitator, programme):
         text = Path(module.__file__).read_text(encoding="utf-8")
         assert 'f"view_' not in text and "def render(" not in text and "def go(" not in text
+
+
+def _rows(app) -> list[dict[str, str]]:
+    """The UMKM listed under the headline cards, one dict of column → text per row."""
+    html = all_html(one(app.root, "bdk-figure-rows-widget"))
+    return [
+        dict(re.findall(r'<td data-col="([^"]+)"[^>]*>([^<]*)</td>', tr))
+        for tr in re.findall(r"<tr>(.*?)</tr>", html, re.S)
+        if "<td" in tr
+    ]
+
+
+def test_each_headline_card_says_what_it_counts_and_lists_the_umkm_behind_it(world):
+    from berdikari.apps.programme import FIGURE_ROWS, headline_definitions
+
+    store, _d = world
+    app = _app(store)
+    counted_in_umkm = [k for k in FIGURE_ROWS if k not in ("permits", "overdue_actions")]
+    for key in counted_in_umkm:
+        css = key.replace("_", "-")
+        card = all_html(one(app.root, f"bdk-kpi-card-{css}"))
+        assert escape(headline_definitions("id")[key]) in card
+        click(app.root, f"bdk-kpi-show-{css}")
+        assert app.state.show == key
+        assert len(_rows(app)) == _kpi(app, css), key
+    click(app.root, "bdk-kpi-show-unassigned")  # pressed again: the list closes
+    assert app.state.show is None and not find(app.root, "bdk-figure-rows-widget")
+
+
+def test_where_self_assessed_and_verified_differ_both_are_shown(world):
+    from berdikari.apps.programme import level_key
+
+    store, d = world
+    app = _app(store)
+    click(app.root, "bdk-kpi-show-assessed")
+    standing = {r.code: r for r in Service(store, identity(store, "manajer")).standing()}
+    rows = _rows(app)
+    assert rows
+    differ = 0
+    for row in rows:
+        r = standing[row["code"]]
+        assert row["verified"] == escape(level_key(r.verified_level or "—", "id"))
+        if (r.self_level or "—") != (r.verified_level or "—"):
+            differ += 1
+            assert row["self"] == escape(level_key(r.self_level or "—", "id"))
+        else:
+            assert row["self"] == "Sama dengan hasil verifikasi"
+    assert differ  # the seed's owner said level III, the facilitator found level I
+
+
+def test_no_level_yet_is_said_in_words_and_empty_months_show_zero(world):
+    from berdikari.apps.programme import fill_months
+
+    store, _d = world
+    app = _app(store)
+    levels = all_html(one(app.root, "bdk-distributions"))
+    assert "Belum ada level" in levels and "—:" not in levels and "Level I:" in levels
+    lines = fill_months(
+        [
+            {"key": "2026-11", "enrolled": 1, "meets_standard": 0, "permits": 2},
+            {"key": "2027-02", "enrolled": 3, "meets_standard": 1, "permits": 0},
+        ]
+    )
+    assert [x["key"] for x in lines] == ["2026-11", "2026-12", "2027-01", "2027-02"]
+    assert lines[1] == {"key": "2026-12", "enrolled": 0, "meets_standard": 0, "permits": 0}
+    assert lines[3]["enrolled"] == 3
+
+
+def test_export_is_in_the_readers_language_with_the_filters(world):
+    from berdikari.apps.programme import ProgrammeState
+
+    store, _d = world
+    app = ProgrammeApp(
+        ProgrammeState(lang="en"), session=StaffSession(store, identity(store, "manajer"))
+    )
+    one(app.root, "bdk-filter-regency").value = "Kapuas"
+    click(app.root, "bdk-export-excel")
+    href = re.search(r'href="data:[^;]+;base64,([^"]+)"', app.exports.value).group(1)
+    wb = load_workbook(io.BytesIO(base64.b64decode(href)))
+    assert wb.sheetnames[:2] == [reports.t(reports.SHEETS["summary"], "en"), "UMKM"]
+    umkm = list(wb["UMKM"].iter_rows(values_only=True))
+    assert umkm[0] == tuple(reports.header("umkm", "en")) != tuple(reports.header("umkm", "id"))
+    col = reports.COLUMNS["umkm"].index("regency")
+    assert len(umkm) - 1 == _kpi(app, "enrolled") == 2
+    assert {r[col] for r in umkm[1:]} == {"Kapuas"}
+    click(app.root, "bdk-export-csv")
+    first = re.search(r'href="data:[^;]+;base64,([^"]+)"', app.exports.value).group(1)
+    text = base64.b64decode(first).decode("utf-8-sig")
+    assert text.splitlines()[0].split(",")[0] == reports.header("umkm", "en")[0]

@@ -461,6 +461,7 @@ class ProgrammeApp(AppShell):
             b.tooltip = headline_labels(lang)[key]
             card = w.VBox([ui.html(kpi_html(key, figures[key], lang)), b])
             card.add_class("bdk-kpi-card")
+            card.add_class(f"bdk-kpi-card-{key.replace('_', '-')}")
             cards.append(card)
         grid = w.Box(cards, layout=ui.FULL)
         grid.add_class("bdk-kpis")
