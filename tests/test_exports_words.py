@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from berdikari import checklists, reports, scoring
+from berdikari import checklists, reports, scoring, visit_report
 from berdikari.cli import app
 from berdikari.routes import CATEGORIES
 from berdikari.store import open_store, reference
@@ -164,9 +164,9 @@ def test_visit_report_pdf_and_html_in_indonesian_show_no_raw_key(full, monkeypat
         return original(self, w, h, text, *a, **k)
 
     monkeypatch.setattr(FPDF, "multi_cell", record)
-    pdf = reports.visit_report_pdf(*args, lang="id")
+    pdf = visit_report.visit_report_pdf(*args, lang="id")
     assert pdf.startswith(b"%PDF-")
-    html = reports.visit_report_html(*args, lang="id")
+    html = visit_report.visit_report_html(*args, lang="id")
     text = re.sub(r"<[^>]+>", " ", html)
     for out in (written, [text]):
         joined = "\n".join(out)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from berdikari import data, reports, standard, stats
+from berdikari import data, reports, standard, stats, visit_report
 from berdikari.checklists import load
 from berdikari.store import open_store
 from berdikari.store.auth import system_identity
@@ -210,9 +210,9 @@ def test_visit_report_pdf_and_html(world):
     svc = Service(store, identity(store, "pendamping.a"))
     u = svc.umkm(d["u1"].id)
     args = (u, visit, svc.actions(u.id), svc.milestones(u.id))
-    pdf = reports.visit_report_pdf(*args, lang="id")
+    pdf = visit_report.visit_report_pdf(*args, lang="id")
     assert pdf.startswith(b"%PDF-") and b"DejaVu" in pdf
-    html = reports.visit_report_html(*args, lang="id")
+    html = visit_report.visit_report_html(*args, lang="id")
     assert "Laporan kunjungan dan rencana tindakan" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "Temuan &lt;b&gt;lantai&lt;/b&gt;" in html and "Ibu &lt;Sari&gt;" in html

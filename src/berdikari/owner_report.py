@@ -239,9 +239,9 @@ class Header:
 
 
 def _font(name: str) -> str:
-    from berdikari.reports import _font_path
+    from berdikari.visit_report import font_path
 
-    return str(_font_path(name))
+    return str(font_path(name))
 
 
 def summary_pdf(s: Summary, header: Header, lang: str = "id") -> bytes:

@@ -1,5 +1,5 @@
-"""Documents made from the data: the programme export (Excel, CSV) and the printable visit report
-(PDF with an embedded Unicode font, and an HTML print view), in the reader's language.
+"""Documents made from the data: the programme export (Excel, CSV), in the reader's language (the
+printable visit report is :mod:`berdikari.visit_report`).
 
 The export's rows come from the service layer (so they hold only what the caller may see), with
 the manager's filters applied once, in the store; "meets the standard" comes from
@@ -22,7 +22,6 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from html import escape
 from pathlib import Path
 
 from berdikari import standard, stats, vocab
@@ -162,8 +161,6 @@ VOCABULARY: dict[tuple[str, str], str] = {
 """Which vocabulary a column's values belong to: written as their labels (:func:`label`)."""
 
 EXCEL_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
-"""Debian's fonts-dejavu-core (scripts/install-system-deps.sh)."""
 FORMATS = ("xlsx", "csv")
 
 
@@ -668,118 +665,3 @@ def _write(out, named, summary_lines, lang: str, fmt: str) -> dict[str, int]:
     if fmt == "csv":
         return _write_csv_zip(out, named, summary_lines, lang)
     return _write_xlsx(out, _xlsx_lines(named, lang), summary_lines, lang)
-
-
-# --- the visit report --------------------------------------------------------------------------
-
-
-def _font_path(name: str) -> Path:
-    for d in FONT_DIRS:
-        if (d / name).exists():
-            return d / name
-    raise FileNotFoundError(
-        f"font {name} not found in {', '.join(map(str, FONT_DIRS))}: install Debian's "
-        "fonts-dejavu-core (make system-deps)"
-    )
-
-
-def _report_lines(umkm, visit, actions, milestones, lang: str) -> list[tuple[str, str]]:
-    """``(style, text)`` lines shared by the PDF and the HTML print view."""
-    lines: list[tuple[str, str]] = [
-        ("h1", t("Visit report and action plan", lang)),
-        ("p", f"{umkm.name} ({umkm.code}) — {umkm.owner_name}"),
-        ("p", f"{t('Regency/city', lang)}: {umkm.regency}"),
-    ]
-    if visit is not None:
-        lines += [
-            ("h2", t("Visit", lang)),
-            ("p", f"{t('Date', lang)}: {visit.visited_on.isoformat()}"),
-            ("p", f"{t('Facilitator', lang)}: {visit.facilitator}"),
-        ]
-        if visit.met_with:
-            lines.append(("p", f"{t('Met with', lang)}: {visit.met_with}"))
-        lines.append(("p", f"{t('Findings', lang)}:"))
-        lines += [("p", line) for line in visit.summary.splitlines() or [""]]
-    open_actions = [a for a in actions if a.status in vocab.OPEN_ACTION_STATUSES]
-    lines.append(("h2", t("Action plan", lang)))
-    if not open_actions:
-        lines.append(("p", t("No open actions.", lang)))
-    for n, a in enumerate(open_actions, 1):
-        due = (
-            t("due {date}", lang, date=a.due_date.isoformat())
-            if a.due_date
-            else t("no due date", lang)
-        )
-        item = (
-            f" ({t('question {item}', lang, item=item_label(a.checklist_id, a.item_id, lang))})"
-            if a.item_id
-            else ""
-        )
-        lines.append(("li", f"{n}. {a.title}{item} — {due}"))
-    done = [a for a in actions if a.status == "done"]
-    if done:
-        lines.append(("h2", t("Done", lang)))
-        lines += [("li", f"✓ {a.title}") for a in done]
-    if milestones:
-        lines.append(("h2", t("Milestones", lang)))
-        for m in milestones:
-            number = f" {m.number}" if m.number else ""
-            kind = label("milestone_kind", m.kind, lang)
-            lines.append(("li", f"{m.achieved_on.isoformat()} {kind}{number}"))
-    return lines
-
-
-def visit_report_pdf(umkm, visit, actions, milestones, lang: str = "id") -> bytes:
-    """The printable visit report and action plan for the owner (PDF, DejaVu Sans embedded)."""
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_font("DejaVu", "", str(_font_path("DejaVuSans.ttf")))
-    pdf.add_font("DejaVu", "B", str(_font_path("DejaVuSans-Bold.ttf")))
-    pdf.set_title(t("Visit report and action plan", lang))
-    pdf.set_creator("Berdikari")
-    pdf.add_page()
-    width = pdf.w - pdf.l_margin - pdf.r_margin
-    sizes = {"h1": ("B", 16), "h2": ("B", 13), "p": ("", 11), "li": ("", 11)}
-    for style, text in _report_lines(umkm, visit, actions, milestones, lang):
-        weight, size = sizes[style]
-        pdf.set_font("DejaVu", weight, size)
-        if style == "h2":
-            pdf.ln(3)
-        pdf.multi_cell(width, size * 0.55, text, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(8)
-    pdf.set_font("DejaVu", "", 9)
-    pdf.multi_cell(
-        width,
-        5,
-        t("Made with Berdikari on {date}.", lang, date=date.today().isoformat()),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    return bytes(pdf.output())
-
-
-def visit_report_html(umkm, visit, actions, milestones, lang: str = "id") -> str:
-    """The same report as an HTML page to print from the browser (every text escaped)."""
-    body = []
-    in_list = False
-    for style, text in _report_lines(umkm, visit, actions, milestones, lang):
-        if style == "li" and not in_list:
-            body.append("<ul>")
-            in_list = True
-        if style != "li" and in_list:
-            body.append("</ul>")
-            in_list = False
-        tag = {"h1": "h1", "h2": "h2", "p": "p", "li": "li"}[style]
-        body.append(f"<{tag}>{escape(text)}</{tag}>")
-    if in_list:
-        body.append("</ul>")
-    title = escape(t("Visit report and action plan", lang))
-    return (
-        f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
-        f"<title>{title}</title><style>body{{font-family:sans-serif;max-width:40em;"
-        "margin:1em auto;padding:0 1em}@media print{a{display:none}}</style></head><body>"
-        + "".join(body)
-        + "</body></html>"
-    )

@@ -85,12 +85,12 @@ def test_milestone_without_its_permit_number_names_the_field(world):
 
 
 def test_a_missing_pdf_font_is_said_plainly_without_the_servers_paths(world, monkeypatch, caplog):
-    from berdikari import reports
+    from berdikari import visit_report
 
     def no_font(*_args, **_kwargs):
         raise FileNotFoundError("font DejaVuSans.ttf not found in /usr/share/fonts/truetype/dejavu")
 
-    monkeypatch.setattr(reports, "visit_report_pdf", no_font)
+    monkeypatch.setattr(visit_report, "visit_report_pdf", no_font)
     store, d = world
     app = _app(store)
     app.go("umkm", umkm_id=d["u1"].id)

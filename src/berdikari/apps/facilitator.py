@@ -20,7 +20,7 @@ from html import escape
 
 import ipywidgets as w
 
-from berdikari import reports, vocab
+from berdikari import visit_report, vocab
 from berdikari.apps import charts, mentoring, staff
 from berdikari.apps import widgets as ui
 from berdikari.apps.shell import AppShell
@@ -234,7 +234,7 @@ class FacilitatorApp(AppShell):
         paper = ui.button(
             t("Key in a paper checklist", lang), lambda: self.go("paper"), "bdk-paper"
         )
-        out += [new_visit, paper, self._report_links(u, visits, actions, milestones)]
+        out += [new_visit, paper, self._report_links(u, visits, actions, milestones, assessments)]
         return out
 
     def _profile(self, u) -> w.HTML:
@@ -478,11 +478,11 @@ class FacilitatorApp(AppShell):
             )
         return ui.html("".join(parts), "bdk-visits")
 
-    def _report_links(self, u, visits, actions, milestones) -> w.VBox:
+    def _report_links(self, u, visits, actions, milestones, assessments) -> w.VBox:
         """The HTML print view at once; the PDF on request (embedding the font takes a while)."""
         lang = self.lang
         latest = visits[0] if visits else None
-        html_doc = reports.visit_report_html(u, latest, actions, milestones, lang)
+        html_doc = visit_report.visit_report_html(u, latest, actions, milestones, lang, assessments)
         print_view = ui.download_link(
             t("Visit report and action plan (print)", lang),
             f"laporan-{u.code}.html",
@@ -494,7 +494,9 @@ class FacilitatorApp(AppShell):
 
         def _make_pdf():
             try:
-                pdf = reports.visit_report_pdf(u, latest, actions, milestones, lang)
+                pdf = visit_report.visit_report_pdf(
+                    u, latest, actions, milestones, lang, assessments
+                )
             except FileNotFoundError as exc:  # no font on this server: the print view works
                 log.warning("No PDF visit report: %s", exc)
                 pdf_link.value = f'<p class="bdk-help">{escape(t("This server cannot make the PDF (a font is missing). Use the print report instead.", lang))}</p>'
