@@ -179,6 +179,60 @@ def test_search_worker_mend_adds_one_separator_and_refuses_unknown_code():
         site_search.mend_worker(source.replace("this._str", "this.key"))
 
 
+def test_guide_anchor_reader_agrees_with_the_built_pages(built):
+    """berdikari.guide_anchors (used by 'checklists validate' and the back-links) names exactly
+    the heading ids MkDocs writes, and every anchor it names exists on the built page."""
+    from berdikari.guide_anchors import page_anchors
+    from berdikari.site_html import read_page
+
+    checked = 0
+    for md in sorted((ROOT / "guides").rglob("*.md")):
+        rel = md.relative_to(ROOT / "guides").as_posix()
+        page = read_page(site._built_page(built, rel).read_text("utf-8"))
+        mine = page_anchors(md)
+        assert mine <= set(page.ids), (rel, sorted(mine - set(page.ids)))
+        headings = {i for i in page.heading_ids() if not i.startswith("__")}
+        assert headings <= mine, (rel, sorted(headings - mine))
+        checked += 1
+    assert checked > 50
+
+
+def test_strict_build_fails_on_a_link_to_a_missing_anchor(tmp_path):
+    """MkDocs' own anchor validation (strict) stops the build when a guide links to a heading
+    that does not exist."""
+    config = _fixture_config(tmp_path)
+    guide = tmp_path / "guides/panduan/contoh.md"
+    env = {**os.environ, "BERDIKARI_CHECKLISTS_DIR": str(FIXTURES / "checklists")}
+    assert mkdocs_build(config, tmp_path / "ok", strict=True, env=env).returncode == 0
+    guide.write_text(
+        guide.read_text("utf-8") + "\nLihat [air](contoh.md#tidak-ada-judul-ini).\n", "utf-8"
+    )
+    proc = mkdocs_build(config, tmp_path / "site", strict=True, env=env)
+    assert proc.returncode != 0
+    assert "tidak-ada-judul-ini" in proc.stderr
+
+
+def test_page_map_reads_regions_and_element_spans():
+    from berdikari.site_html import read_page
+
+    html = (
+        '<ul><li class="md-nav__item"><a href="#a">A</a><ul><li class="md-nav__item">'
+        '<a href="#b">B</a></li></ul></li></ul>'
+        '<h2 id="a">A</h2><p>x <a href="p/#one">1</a></p><div id="d"><a href="q">2</a></div>'
+        '<h2 id="b">B<br></h2><img src="i.png"><a href="r">3</a>'
+    )
+    page = read_page(html)
+    assert page.links_after["a"] == ["p/#one", "q"]
+    assert page.links_after["d"] == ["q"]
+    assert page.links_after["b"] == ["r"]
+    assert page.heading_ids() == ["a", "b"]
+    outer, inner = [e for e in page.elements if e.tag == "li"]
+    assert (outer.first_link, inner.first_link) == ("#a", "#b")
+    assert html[outer.start : outer.end].endswith("</ul></li>")
+    assert html[inner.start : inner.end] == '<li class="md-nav__item"><a href="#b">B</a></li>'
+    assert page.has_text("B") and page.has_text("x") and not page.has_text("x 1")
+
+
 # --- no request to a third-party host --------------------------------------------------------
 
 _HTML_REFS = re.compile(

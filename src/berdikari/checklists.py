@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from berdikari import vocab
 from berdikari.config import settings
+from berdikari.guide_anchors import page_anchors  # the one reader of a guide's anchors
 
 # The vocabularies a checklist file uses, declared in berdikari.vocab (with their labels); the
 # fields below keep plain strings, checked against Literal types built from them.
@@ -617,41 +618,6 @@ def _currency_problems(path: Path, raw: dict, c: Checklist) -> list[Problem]:
             )
         )
     return problems
-
-
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
-_ATTR_ID = re.compile(r"\{[^}]*#([A-Za-z0-9_-]+)[^}]*\}\s*$")
-_HTML_ID = re.compile(r"""<[^>]+\sid=["']([A-Za-z0-9_-]+)["']""")
-
-
-@lru_cache(maxsize=512)
-def _anchors(page: Path, mtime: float) -> frozenset[str]:
-    anchors: set[str] = set()
-    in_code = False
-    for line in page.read_text(encoding="utf-8").splitlines():
-        if line.lstrip().startswith(("```", "~~~")):
-            in_code = not in_code
-            continue
-        if in_code:
-            continue
-        anchors.update(_HTML_ID.findall(line))
-        m = _HEADING.match(line)
-        if not m:
-            continue
-        text = m.group(2)
-        explicit = _ATTR_ID.search(text)
-        if explicit:
-            anchors.add(explicit.group(1))
-        else:
-            from markdown.extensions.toc import slugify  # the site's own anchors
-
-            anchors.add(slugify(text, "-"))
-    return frozenset(anchors)
-
-
-def page_anchors(page: Path) -> frozenset[str]:
-    """The anchors a Markdown page defines: heading slugs, ``{#id}`` attributes, HTML ids."""
-    return _anchors(page, page.stat().st_mtime)
 
 
 def check_guide_link(link: str, guides_dir: Path) -> str | None:

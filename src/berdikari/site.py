@@ -27,10 +27,12 @@ import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from berdikari import checklists as cl
 from berdikari import site_search
 from berdikari.config import settings
+from berdikari.site_html import read_page
 from berdikari.site_pages import (
     LANGS,
     REFERENCE_DIR,
@@ -344,19 +346,24 @@ def remove_offline_offer(site_dir: Path) -> list[Path]:
         text = page.read_text(encoding="utf-8")
         if OFFER_START not in text:
             continue
-        anchors = [a for m in _OFFER.finditer(text) for a in re.findall(r'<h2 id="([^"]+)"', m[0])]
+        anchors = {a for m in _OFFER.finditer(text) for a in read_page(m[0]).heading_ids()}
         text = _OFFER.sub("", text)
-        for anchor in anchors:
-            text = re.sub(
-                r'<li class="md-nav__item">\s*<a href="#'
-                + re.escape(anchor)
-                + r'"[^>]*>.*?</li>\s*',
-                "",
-                text,
-                flags=re.DOTALL,
-            )
-            url = page.relative_to(site_dir).as_posix().removesuffix("index.html")
-            gone.add(f"{url}#{anchor}")
+        # the table-of-contents entries that link to the removed headings, cut out whole
+        cuts = [
+            e
+            for e in read_page(text).elements
+            if e.tag == "li"
+            and "md-nav__item" in e.classes
+            and e.first_link in {f"#{a}" for a in anchors}
+            and e.end > e.start
+        ]
+        for e in sorted(cuts, key=lambda e: e.start, reverse=True):
+            end = e.end
+            while end < len(text) and text[end].isspace():
+                end += 1
+            text = text[: e.start] + text[end:]
+        url = page.relative_to(site_dir).as_posix().removesuffix("index.html")
+        gone.update(f"{url}#{anchor}" for anchor in anchors)
         page.write_text(text, encoding="utf-8")
         changed.append(page)
     index = site_dir / "search" / "search_index.json"
@@ -379,15 +386,11 @@ def _built_page(site_dir: Path, src_uri: str) -> Path:
     return next((p for p in candidates if p.is_file()), candidates[-1])
 
 
-def _after_anchor(page_html: str, anchor: str) -> str | None:
-    """The HTML from the element with ``id=anchor`` up to the next heading (None: no such id)."""
-    m = re.search(rf"""\sid=["']{re.escape(anchor)}["']""", page_html)
-    if not m:
-        return None
-    end = re.search(r"</h[1-6]>", page_html[m.end() :])
-    start = m.end() + (end.end() if end else 0)
-    nxt = re.search(r"<h[1-6][\s>]", page_html[start:])
-    return page_html[start : start + nxt.start()] if nxt else page_html[start:]
+def _links_to_item(href: str, ci) -> bool:
+    """True when ``href`` leads to the item's anchor on its checklist page (any language)."""
+    parts = urlsplit(href)
+    path = parts.path.removesuffix("/").removesuffix(".html")
+    return parts.fragment == item_anchor(ci.item.id) and path.rsplit("/", 1)[-1] == ci.checklist.id
 
 
 def verify_site(site_dir: Path, checklists: dict[str, cl.Checklist]) -> list[str]:
@@ -401,28 +404,26 @@ def verify_site(site_dir: Path, checklists: dict[str, cl.Checklist]) -> list[str
             if not path.is_file():
                 problems.append(f"{c.ref}: no {lang} page at {path}")
                 continue
-            text = path.read_text(encoding="utf-8")
-            if c.ref not in text:
+            built = read_page(path.read_text(encoding="utf-8"))
+            if c.ref not in built.text:
                 problems.append(f"{c.ref}: {path} does not name the version {c.ref}")
             for item in c.items:
-                heading = _after_anchor(text, item_anchor(item.id))
-                if heading is None or f">{item.id}<" not in text:
+                if item_anchor(item.id) not in built.ids or not built.has_text(item.id):
                     problems.append(f"{c.ref}:{item.id}: missing from {path}")
     for page, anchors in backlink_targets(checklists).items():
         path = _built_page(site_dir, page)
         if not path.is_file():
             problems.append(f"guide page {page} was not built ({path})")
             continue
-        text = path.read_text(encoding="utf-8")
+        built = read_page(path.read_text(encoding="utf-8"))
         for anchor, cis in anchors.items():
-            region = text if anchor is None else _after_anchor(text, anchor)
+            region = built.links if anchor is None else built.links_after.get(anchor)
             if region is None:
                 ids = ", ".join(ci.item.id for ci in cis)
                 problems.append(f"{page}#{anchor}: no such anchor (guide of {ids})")
                 continue
             for ci in cis:
-                href = rf"""href=["'][^"']*{re.escape(ci.checklist.id)}(/|\.html)#{re.escape(item_anchor(ci.item.id))}["']"""
-                if not re.search(href, region):
+                if not any(_links_to_item(href, ci) for href in region):
                     problems.append(
                         f"{page}#{anchor}: no back-link to {ci.checklist.ref}:{ci.item.id}"
                     )

@@ -22,6 +22,7 @@ from babel.dates import format_date
 from markdown.extensions.toc import slugify
 
 from berdikari import checklists as cl
+from berdikari.guide_anchors import line_anchors, lines_with_code_flag
 from berdikari.i18n import t
 from berdikari.report_text import GRAVEST_FIRST, criticality_label
 from berdikari.scoring import IRTP_AUDIT_FREQUENCY, IRTP_LEVEL_TABLE
@@ -430,18 +431,6 @@ def render_regulations(checklists: dict[str, cl.Checklist], lang: str = "id") ->
 # --- back-links in guide pages --------------------------------------------------------------------
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
-_ATTR_ID = re.compile(r"\{[^}]*#([A-Za-z0-9_-]+)[^}]*\}\s*$")
-_HTML_ID = re.compile(r"""<[^>]+\sid=["']([A-Za-z0-9_-]+)["']""")
-
-
-def _line_anchors(line: str) -> set[str]:
-    """Anchors a Markdown line defines, the way :func:`berdikari.checklists.page_anchors` reads them."""
-    found = set(_HTML_ID.findall(line))
-    m = _HEADING.match(line)
-    if m:
-        explicit = _ATTR_ID.search(m.group(2))
-        found.add(explicit.group(1) if explicit else slugify(m.group(2), "-"))
-    return found
 
 
 def backlink_targets(
@@ -471,22 +460,17 @@ def inject_backlinks(markdown: str, page: str, targets: dict[str | None, list[_C
     """Insert, right under each heading an item links to, a box linking back to those items."""
     if not targets:
         return markdown
-    lines = markdown.split("\n")
     out: list[str] = []
-    in_code = False
     pending = dict(targets)
     page_level = pending.pop(None, None)
-    for line in lines:
+    for line, in_code in lines_with_code_flag(markdown.split("\n")):
         out.append(line)
-        if line.lstrip().startswith(("```", "~~~")):
-            in_code = not in_code
-            continue
         if in_code:
             continue
         if page_level and line.startswith("# "):
             out += _backlink_box(page_level, page)
             page_level = None
-        for anchor in _line_anchors(line) & pending.keys():
+        for anchor in line_anchors(line) & pending.keys():
             out += _backlink_box(pending.pop(anchor), page)
     if page_level:  # no H1: the box goes on top
         out = _backlink_box(page_level, page) + out
@@ -507,18 +491,14 @@ def guide_titles(checklists: dict[str, cl.Checklist], docs_dir: Path) -> dict[st
         path = Path(docs_dir) / page
         if not path.is_file():
             continue
-        in_code = False
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.lstrip().startswith(("```", "~~~")):
-                in_code = not in_code
-                continue
+        for line, in_code in lines_with_code_flag(path.read_text(encoding="utf-8").splitlines()):
             m = None if in_code else _HEADING.match(line)
             if not m:
                 continue
             text = _MD_LINK.sub(r"\1", re.sub(r"\s*\{[^}]*\}\s*$", "", m.group(2))).strip()
             if m.group(1) == "#":
                 out.setdefault(page, text)
-            for anchor in _line_anchors(line):
+            for anchor in line_anchors(line):
                 out.setdefault(f"{page}#{anchor}", text)
     return {link: out[link] for link in wanted if link in out}
 
