@@ -117,3 +117,29 @@ def test_programme_choices_are_labelled_apart_from_the_regulation():
             assert site_pages._e(c.scoring.programme_choice.id) in page, c.id
     cpotb = cl.load_all()["cpotb-bertahap"]
     assert "tahap" in cpotb.scoring.programme_choice.id.lower()
+
+
+FOOD_OWNER_PAGES = [
+    "langkah/p-irt.md",
+    "langkah/halal-self-declare.md",
+    "langkah/p-irt-ke-md.md",
+    "mulai/izin-apa.md",
+    "panduan/label-pangan.md",
+    "panduan/dokumen-spp-irt.md",
+    *sorted(
+        p.relative_to(REPO / "guides").as_posix()
+        for p in (REPO / "guides/panduan/cppob-irtp").glob("*.md")
+    ),
+]
+BOX = re.compile(r'!!! warning "Belum pasti"\n((?:    .*\n|\n)+?)(?=\S|\Z)')
+ACTION = re.compile(r"\b(Anda|Tanyakan|Minta|Jangan|Pastikan|Jaga|Periksa|Agar aman)\b")
+
+
+@pytest.mark.parametrize("page", FOOD_OWNER_PAGES)
+def test_every_belum_pasti_box_on_a_food_owner_page_says_what_to_do(page):
+    text = (REPO / "guides" / page).read_text("utf-8")
+    boxes = [m.group(1).strip() for m in BOX.finditer(text)]
+    idle = [b[:120] for b in boxes if not ACTION.search(b)]
+    assert idle == [], f"{page}: a box that only says what is not known: {idle}"
+    # settled facts are not reopened on owners' pages (issue 14)
+    assert "tidak seragam" not in text and "sebagian lagi Serius" not in text
