@@ -17,6 +17,7 @@ from html import escape
 from pathlib import Path
 
 from berdikari import vocab
+from berdikari.apps.mentoring import latest_results, when
 from berdikari.i18n import t
 from berdikari.reports import item_label
 
@@ -44,22 +45,6 @@ class Line:
     label: str = ""
 
 
-def _when(a) -> date:
-    return (a.verified_at or a.submitted_at or a.updated_at).date()
-
-
-def results_on(assessments, day: date | None) -> list:
-    """Per checklist, the latest submitted or verified assessment made on or before ``day``
-    (every one when ``day`` is None), in checklist order of first appearance."""
-    latest: dict[str, object] = {}
-    for a in assessments:
-        if a.status == "draft" or (day is not None and _when(a) > day):
-            continue
-        if a.checklist_id not in latest or _when(a) >= _when(latest[a.checklist_id]):
-            latest[a.checklist_id] = a
-    return list(latest.values())
-
-
 def result_words(a, lang: str) -> str:
     """'Level II, readiness 80%, verified by the facilitator on 2026-11-02' in the report's words."""
     res = a.result or {}
@@ -70,9 +55,9 @@ def result_words(a, lang: str) -> str:
     if res.get("readiness") is not None:
         parts.append(t("readiness {pct}%", lang, pct=res["readiness"]))
     who = (
-        t("verified by the facilitator on {date}", lang, date=_when(a).isoformat())
+        t("verified by the facilitator on {date}", lang, date=when(a).isoformat())
         if a.filled_by == "facilitator"
-        else t("the owner's self-assessment of {date}", lang, date=_when(a).isoformat())
+        else t("the owner's self-assessment of {date}", lang, date=when(a).isoformat())
     )
     parts.append(who)
     return ", ".join(parts)
@@ -105,7 +90,7 @@ def report_lines(umkm, visit, actions, milestones, lang: str, assessments=()) ->
         lines.append(Line("p", t("Findings", lang) + ":"))
         lines += [Line("p", text) for text in visit.summary.splitlines() if text.strip()]
     lines.append(Line("h2", t("Assessment result on the visit day", lang)))
-    shown = results_on(assessments, visit.visited_on if visit is not None else None)
+    shown = latest_results(assessments, visit.visited_on if visit is not None else None)
     if not shown:
         lines.append(Line("p", t("No submitted assessment yet.", lang)))
     for a in shown:

@@ -1,69 +1,114 @@
 """Light charts for the staff apps: inline SVG and HTML/CSS bars built from escaped data.
 
-No plotting library: a chart is a string of markup whose every label goes through
-``html.escape``. Functions take plain values and return HTML; they never read the database.
+The progress chart is drawn by pygal (pinned in pyproject: static SVG, no JavaScript, no CDN,
+no numpy); bars and tables are plain HTML. Every label goes through ``html.escape`` (pygal escapes
+its own text). Functions take plain values and return HTML; they never read the database.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from html import escape
 
 from berdikari import vocab
+from berdikari.i18n import t
 
-LEVEL_Y = dict(zip(vocab.Level.values(), (100, 70, 40, 10), strict=True))
+SERIES_COLOURS = {"owner": "#8a4b00", "facilitator": "#1e6b52"}
+"""Brown for the owner's self-assessments, the programme's green for verified results (both
+above 4.5:1 on white)."""
+_SCRIPT = re.compile(r"<script.*?</script>|<!--.*?-->", re.S)
 
 
-def history_svg(points: Sequence[tuple[date | datetime, int | None, str | None, str]]) -> str:
-    """Readiness (line, 0–100 %) and IRTP level (labels) over time.
+def history_chart(
+    points: Sequence[tuple[date | datetime, int | None, str | None, str]], lang: str
+) -> str:
+    """Readiness over time for one checklist: one labelled line for the owner's self-assessments,
+    one for the facilitator's verified results, a legend, dates as ``YYYY-MM-DD``, alt text, and
+    the same figures as a table beside the chart.
 
-    ``points`` are ``(when, readiness, level, label)`` oldest first; ``label`` is shown as the
-    point's tooltip (escaped).
+    ``points`` are ``(when, readiness, level, who)`` oldest first, ``who`` being ``owner`` or
+    ``facilitator``. Rendered by pygal as static SVG (its JavaScript left out).
     """
+    import pygal
+    from pygal.style import Style
+
     if not points:
         return ""
-    w, h, pad = 320, 140, 24
-    n = len(points)
-
-    def x(i: int) -> float:
-        return pad + (w - 2 * pad) * (i / (n - 1) if n > 1 else 0.5)
-
-    def y(pct: float) -> float:
-        return h - pad - (h - 2 * pad) * pct / 100
-
-    parts = [
-        f'<svg class="bdk-history-svg" viewBox="0 0 {w} {h}" width="100%" role="img" '
-        'style="max-width:480px" xmlns="http://www.w3.org/2000/svg">',
-        f'<line x1="{pad}" y1="{y(0)}" x2="{w - pad}" y2="{y(0)}" stroke="#999"/>',
-        f'<line x1="{pad}" y1="{y(100)}" x2="{w - pad}" y2="{y(100)}" stroke="#ddd"/>',
-        f'<text x="2" y="{y(100) + 4}" font-size="9">100%</text>',
-        f'<text x="2" y="{y(0) + 4}" font-size="9">0%</text>',
-    ]
-    line = [f"{x(i):.1f},{y(p[1]):.1f}" for i, p in enumerate(points) if p[1] is not None]
-    if len(line) > 1:
-        parts.append(
-            f'<polyline points="{" ".join(line)}" fill="none" stroke="#1e6b52" stroke-width="2"/>'
+    names = {
+        "owner": t("Owner's self-assessment", lang),
+        "facilitator": t("Verified by the facilitator", lang),
+    }
+    style = Style(
+        background="white",
+        plot_background="white",
+        foreground="#222",
+        foreground_strong="#222",
+        foreground_subtle="#555",
+        colors=tuple(SERIES_COLOURS.values()),
+        font_family="sans-serif",
+        legend_font_size=13,
+        label_font_size=11,
+        major_label_font_size=11,
+    )
+    day = [p[0].date() if isinstance(p[0], datetime) else p[0] for p in points]
+    chart = pygal.DateLine(
+        js=[],
+        disable_xml_declaration=True,
+        style=style,
+        width=520,
+        height=280,
+        range=(0, 100),
+        legend_at_bottom=True,
+        legend_at_bottom_columns=1,
+        x_label_rotation=30,
+        x_labels=sorted(set(day)),
+        x_value_formatter=lambda d: d.isoformat(),
+        value_formatter=lambda v: f"{v:.0f}%",
+        y_title=t("Readiness (%)", lang),
+        show_minor_x_labels=True,
+        dots_size=4,
+        allow_interruptions=False,
+        explicit_size=False,
+        truncate_legend=-1,
+        truncate_label=-1,
+    )
+    for who in ("owner", "facilitator"):
+        chart.add(
+            names[who],
+            [
+                (d, p[1])
+                for d, p in zip(day, points, strict=True)
+                if p[3] == who and p[1] is not None
+            ],
         )
-    for i, (when, readiness, level, label) in enumerate(points):
-        cx = x(i)
-        if readiness is not None:
-            parts.append(
-                f'<circle class="bdk-point" cx="{cx:.1f}" cy="{y(readiness):.1f}" r="4" '
-                f'fill="#1e6b52" data-readiness="{int(readiness)}">'
-                f"<title>{escape(label)}</title></circle>"
-            )
-        if level:
-            parts.append(
-                f'<text x="{cx:.1f}" y="{y(readiness or 0) - 8:.1f}" font-size="10" '
-                f'text-anchor="middle">{escape(level)}</text>'
-            )
-        parts.append(
-            f'<text x="{cx:.1f}" y="{h - 6}" font-size="8" text-anchor="middle">'
-            f"{escape(when.strftime('%d/%m/%y'))}</text>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+    svg = _SCRIPT.sub("", chart.render(is_unicode=True))
+    counts = {who: sum(1 for p in points if p[3] == who) for who in names}
+    alt = t(
+        "Readiness over time: {a} self-assessment(s) by the owner and {b} verified result(s); the table beside it gives every figure.",
+        lang,
+        a=counts["owner"],
+        b=counts["facilitator"],
+    )
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(alt)}" ', 1)
+    rows = "".join(
+        f'<tr class="bdk-history-{who}"><td>{escape(d.isoformat())}</td><td>{escape(names[who])}</td>'
+        f"<td>{escape(vocab.Level.label_of(level, lang) if level else '—')}</td>"
+        f"<td>{'—' if readiness is None else int(readiness)}{'' if readiness is None else '%'}</td></tr>"
+        for d, (_w, readiness, level, who) in zip(day, points, strict=True)
+    )
+    table = (
+        f'<table class="bdk-table bdk-history-table"><caption>{escape(t("Figures of the chart", lang))}</caption>'
+        f"<thead><tr><th>{escape(t('Date', lang))}</th><th>{escape(t('Whose result', lang))}</th>"
+        f"<th>{escape(t('Level', lang))}</th><th>{escape(t('Readiness', lang))}</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+    return (
+        f'<div class="bdk-history-chart" style="display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start">'
+        f'<div class="bdk-history-svg" style="flex:1 1 300px;max-width:520px">{svg}</div>'
+        f'<div style="flex:1 1 260px;overflow-x:auto">{table}</div></div>'
+    )
 
 
 def bars(counts: Mapping[str, int], css_class: str = "bdk-dist") -> str:

@@ -23,10 +23,12 @@ import ipywidgets as w
 from berdikari import visit_report, vocab
 from berdikari.apps import charts, mentoring, staff
 from berdikari.apps import widgets as ui
+from berdikari.apps.facilitator_forms import FIELD, FORM_CSS
 from berdikari.apps.shell import AppShell
 from berdikari.apps.staff import StaffSession, error_text
 from berdikari.checklists import load_all
 from berdikari.i18n import t
+from berdikari.reports import item_label
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +100,7 @@ class FacilitatorApp(AppShell):
             ],
             value=self.state.sort,
             description=t("Sort", lang),
-            layout=ui.FULL,
+            **FIELD,
         )
         sort.add_class("bdk-sort")
         sort.observe(lambda ch: self.go("list", sort=ch["new"], page=0), names="value")
@@ -200,6 +202,7 @@ class FacilitatorApp(AppShell):
         from berdikari.apps.facilitator_forms import pin_card
 
         out: list = [
+            ui.html(FORM_CSS),
             ui.button(t("Back to my UMKM", lang), lambda: self.go("list"), "bdk-back"),
             self._profile(u),
             pin_card(self, u),
@@ -282,14 +285,16 @@ class FacilitatorApp(AppShell):
             "bdk-milestones",
         )
         kind = w.Dropdown(
-            options=[(k.label(lang), k.value) for k in vocab.MilestoneKind], layout=ui.FULL
+            options=[(k.label(lang), k.value) for k in vocab.MilestoneKind],
+            description=t("Milestone", lang),
+            **FIELD,
         )
         kind.add_class("bdk-ms-kind")
-        on = w.DatePicker(value=date.today(), layout=ui.FULL)
+        on = w.DatePicker(value=date.today(), description=t("Date", lang), **FIELD)
         on.add_class("bdk-ms-date")
-        number = w.Text(placeholder=t("Number (permit, certificate)", lang), layout=ui.FULL)
+        number = w.Text(description=t("Number (permit, certificate)", lang), **FIELD)
         number.add_class("bdk-ms-number")
-        note = w.Text(placeholder=t("Note (optional)", lang), layout=ui.FULL)
+        note = w.Text(description=t("Note (optional)", lang), **FIELD)
         note.add_class("bdk-ms-note")
 
         def _add():
@@ -327,19 +332,35 @@ class FacilitatorApp(AppShell):
             points = []
             for a in items:
                 res = a.result or {}
-                who = t("verified", lang) if a.filled_by == "facilitator" else t("owner", lang)
                 when = a.verified_at or a.submitted_at or a.updated_at
-                label = f"{when.date().isoformat()} · {who} · {res.get('readiness')}%"
-                points.append((when, res.get("readiness"), res.get("level"), label))
+                who = "facilitator" if a.filled_by == "facilitator" else "owner"
+                points.append((when, res.get("readiness"), res.get("level"), who))
             parts.append(f"<h4>{escape(c.title.get(lang) if c else cid)}</h4>")
-            parts.append(charts.history_svg(points))
+            mine = [a for a in items if a.filled_by != "facilitator"]
+            checked = [a for a in items if a.filled_by == "facilitator"]
+            latest = (
+                [
+                    f"<li>{escape(t('Latest self-assessment', lang))}: "
+                    f"{escape(visit_report.result_words(mine[-1], lang))}</li>"
+                ]
+                if mine
+                else []
+            )
+            if checked:
+                latest.append(
+                    f"<li>{escape(t('Latest verified result', lang))}: "
+                    f"{escape(visit_report.result_words(checked[-1], lang))}</li>"
+                )
+            parts.append(f'<ul class="bdk-standing">{"".join(latest)}</ul>')
+            parts.append(charts.history_chart(points, lang))
         return ui.html("".join(parts), "bdk-history")
 
     def _assessment_label(self, a) -> str:
         lang = self.lang
         when = (a.verified_at or a.submitted_at or a.updated_at).date().isoformat()
         who = t("verified", lang) if a.filled_by == "facilitator" else t("owner", lang)
-        return f"#{a.id} {a.checklist_id} {when} ({who})"
+        c = load_all().get(a.checklist_id)
+        return f"{c.title.get(lang) if c else a.checklist_id} · {when} ({who})"
 
     def _comparison(self, assessments) -> list:
         lang, s = self.lang, self.state
@@ -348,11 +369,12 @@ class FacilitatorApp(AppShell):
             return []
         options = [(self._assessment_label(a), a.id) for a in done]
         ids = [a.id for a in done]
-        a_id = s.compare_a if s.compare_a in ids else ids[-2]
-        b_id = s.compare_b if s.compare_b in ids else ids[-1]
-        pick_a = w.Dropdown(options=options, value=a_id, layout=ui.FULL)
+        a_id, b_id = mentoring.latest_pair(done)
+        a_id = s.compare_a if s.compare_a in ids else a_id
+        b_id = s.compare_b if s.compare_b in ids else b_id
+        pick_a = w.Dropdown(options=options, value=a_id, description=t("Earlier", lang), **FIELD)
         pick_a.add_class("bdk-compare-a")
-        pick_b = w.Dropdown(options=options, value=b_id, layout=ui.FULL)
+        pick_b = w.Dropdown(options=options, value=b_id, description=t("Later", lang), **FIELD)
         pick_b.add_class("bdk-compare-b")
         result = ui.html(self._compare_html(done, a_id, b_id), "bdk-compare")
 
@@ -416,16 +438,24 @@ class FacilitatorApp(AppShell):
             out.append(ui.html(f"<p>{escape(t('No actions yet.', lang))}</p>"))
         today = date.today()
         for a in actions:
-            due = a.due_date.isoformat() if a.due_date else t("no due date", lang)
+            due = (
+                t("due {date}", lang, date=a.due_date.isoformat())
+                if a.due_date
+                else t("no due date", lang)
+            )
             overdue = (
                 f' <span class="bdk-overdue">{escape(t("overdue", lang))}</span>'
                 if a.overdue(today)
                 else ""
             )
-            item = f" [{escape(a.item_id)}]" if a.item_id else ""
+            item = (
+                f" ({escape(t('question {item}', lang, item=item_label(a.checklist_id, a.item_id, lang)))})"
+                if a.item_id
+                else ""
+            )
             info = ui.html(
                 f"<div><strong>{escape(a.title)}</strong>{item}</div>"
-                f"<div>{escape(t('due', lang))} {escape(due)} · "
+                f"<div>{escape(due)} · "
                 f"{escape(vocab.ActionStatus.label_of(a.status, lang))}{overdue}</div>"
             )
             children = [info]

@@ -25,6 +25,19 @@ from berdikari.store.errors import InvalidInput
 from berdikari.store.evidence import EVIDENCE_MAX_BYTES, sniff
 
 ACTION_ROWS = 3
+FIELD = {"layout": ui.FULL, "style": {"description_width": "initial"}}
+"""Every field carries its label as its description (a real <label>, its accessible name)."""
+FORM_CSS = (
+    "<style>.bdk-app .widget-datepicker,.bdk-app .widget-textarea,.bdk-app .widget-combobox,"
+    ".bdk-app .widget-select{flex-direction:column;align-items:stretch;height:auto!important;"
+    "margin:.2rem 0 .5rem!important}.bdk-app .widget-datepicker>.widget-label,"
+    ".bdk-app .widget-textarea>.widget-label,.bdk-app .widget-select>.widget-label"
+    "{width:auto!important;max-width:100%;text-align:left!important;font-weight:600;"
+    "margin:0 0 .2rem}.bdk-app .widget-datepicker>input,.bdk-app .widget-select>select"
+    "{width:100%;box-sizing:border-box}</style>"
+)
+"""Labels above date pickers, text areas and lists too (the staff CSS does this for dropdowns
+and text fields): on a 360 px phone no label squeezes its field and no field covers the next."""
 WIB = timezone(timedelta(hours=7), "WIB")  # Palangka Raya; lockout times are shown in WIB
 
 
@@ -198,14 +211,6 @@ def file_problem(name: str, content: bytes, lang: str) -> str | None:
     return None
 
 
-def _item_ids(categories) -> list[str]:
-    ids = []
-    for c in load_all().values():
-        if set(c.applies_to.categories) & set(categories):
-            ids.extend(i.id for i in c.items)
-    return ids
-
-
 def check_actions(rows: list[tuple[str, str, date | None]]) -> list[dict]:
     """The filled action rows as keyword arguments for ``add_action``; raises
     :class:`InvalidInput` (item ID unknown, a title missing) before anything is written, with a
@@ -236,19 +241,26 @@ def visit_form(app) -> list:
     lang = app.lang
     u = app.svc().umkm(app.state.umkm_id)
     back = ui.button(t("Back", lang), lambda: app.go("umkm"), "bdk-back")
-    on = w.DatePicker(value=date.today(), description=t("Date", lang), layout=ui.FULL)
+    on = w.DatePicker(value=date.today(), description=t("Date", lang), **FIELD)
     on.add_class("bdk-visit-date")
     kind = w.Dropdown(
         options=[(k.label(lang), k.value) for k in vocab.VisitKind],
         value=vocab.VisitKind.SITE.value,
-        description=t("Kind", lang),
-        layout=ui.FULL,
+        description=t("Kind of visit", lang),
+        **FIELD,
     )
     kind.add_class("bdk-visit-kind")
-    met = w.Text(placeholder=t("Who you met (names or roles)", lang), layout=ui.FULL)
+    met = w.Text(
+        description=t("Who you met", lang),
+        placeholder=t("Names or roles", lang),
+        **FIELD,
+    )
     met.add_class("bdk-visit-met")
     findings = w.Textarea(
-        placeholder=t("Findings", lang), layout=w.Layout(width="100%", height="8em")
+        description=t("Findings", lang),
+        layout=w.Layout(width="100%", height="auto"),
+        rows=6,
+        style={"description_width": "initial"},
     )
     findings.add_class("bdk-visit-findings")
     upload = w.FileUpload(
@@ -273,34 +285,45 @@ def visit_form(app) -> list:
         files_status.value = "<br>".join(msgs)
 
     upload.observe(_files_changed, names="value")
-    suggestions = _item_ids(u.categories)
+    findings_list = mentoring.open_findings(app.svc().assessments(u.id), load_all(), lang)
+    by_label = dict(findings_list)
     action_rows = []
     action_boxes = []
     for n in range(ACTION_ROWS):
         item = w.Combobox(
-            options=suggestions,
-            placeholder=t("Checklist item ID (optional)", lang),
+            options=[label for label, _id in findings_list],
+            description=t("Open finding (optional)", lang),
+            placeholder=t("Type to search the open findings", lang),
             ensure_option=False,
-            layout=ui.FULL,
+            **FIELD,
         )
         item.add_class(f"bdk-action-item-{n}")
-        title = w.Text(placeholder=t("What has to be done", lang), layout=ui.FULL)
+        title = w.Text(description=t("What has to be done", lang), **FIELD)
         title.add_class(f"bdk-action-title-{n}")
-        due = w.DatePicker(value=None, description=t("Due", lang), layout=ui.FULL)
+        due = w.DatePicker(value=None, description=t("Due date", lang), **FIELD)
         due.add_class(f"bdk-action-due-{n}")
         action_rows.append((item, title, due))
         box = w.VBox(
-            [ui.html(f"<strong>{escape(t('Action', lang))} {n + 1}</strong>"), item, title, due],
+            [ui.html(f"<h4>{escape(t('Action', lang))} {n + 1}</h4>"), item, title, due],
             layout=ui.FULL,
         )
         box.add_class("bdk-card")
         action_boxes.append(box)
+    if not findings_list:
+        action_boxes.insert(
+            0,
+            ui.html(
+                f'<p class="bdk-help">{escape(t("No open findings: the latest results meet every item. An action can still be written without one.", lang))}</p>'
+            ),
+        )
     status = ui.html("")
     saved_once: list[bool] = []
 
     def _save():
         try:
-            actions = check_actions([(i.value, ti.value, d.value) for i, ti, d in action_rows])
+            actions = check_actions(
+                [(by_label.get(i.value, i.value), ti.value, d.value) for i, ti, d in action_rows]
+            )
         except InvalidInput as exc:
             status.value = _error(error_text(exc, lang))
             return
@@ -336,6 +359,7 @@ def visit_form(app) -> list:
 
     save = ui.button(t("Save visit", lang), _save, "bdk-primary", "bdk-visit-save")
     return [
+        ui.html(FORM_CSS),
         back,
         ui.html(f"<h2>{escape(t('Record a visit', lang))}: {escape(u.name)}</h2>"),
         on,

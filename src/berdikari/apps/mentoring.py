@@ -7,6 +7,7 @@ No widgets, no database: plain values in, plain values out, so plain pytest cove
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from berdikari.checklists import Checklist
 from berdikari.i18n import t
@@ -36,6 +37,66 @@ def sort_cases(cases: list, how: str) -> list:
     if how == "readiness":
         return sorted(cases, key=lambda c: (c.readiness if c.readiness is not None else -1, c.code))
     return sorted(cases, key=urgency_key)
+
+
+def when(a) -> date:
+    """The day an assessment counts from: verified, else submitted, else last saved."""
+    return (a.verified_at or a.submitted_at or a.updated_at).date()
+
+
+def _order(a) -> tuple:
+    return (a.verified_at or a.submitted_at or a.updated_at, a.id)
+
+
+def latest_results(assessments, day: date | None = None) -> list:
+    """Per checklist, the latest submitted or verified assessment made on or before ``day``
+    (any day when None), checklists in the order they first appear."""
+    latest: dict[str, object] = {}
+    for a in assessments:
+        if a.status == "draft" or (day is not None and when(a) > day):
+            continue
+        if a.checklist_id not in latest or _order(a) >= _order(latest[a.checklist_id]):
+            latest[a.checklist_id] = a
+    return list(latest.values())
+
+
+def latest_pair(done: list) -> tuple[int, int]:
+    """The ids of the two latest assessments of one checklist (earlier, later): of the checklist
+    assessed most recently among those with two or more; else the last two of ``done``."""
+    by_checklist: dict[str, list] = {}
+    for a in sorted(done, key=_order):
+        by_checklist.setdefault(a.checklist_id, []).append(a)
+    pairs = [items[-2:] for items in by_checklist.values() if len(items) >= 2]
+    if not pairs:
+        return done[-2].id, done[-1].id
+    earlier, later = max(pairs, key=lambda p: _order(p[1]))
+    return earlier.id, later.id
+
+
+OPEN_ANSWERS = ("no", "partial", "unknown")
+
+
+def open_findings(assessments, checklists: dict, lang: str) -> list[tuple[str, str]]:
+    """``(label, item_id)`` of each item not yet met (no, partly, don't know) in the latest
+    result of each checklist, labelled in words: the checklist, the question number and the
+    requirement, e.g. "CPPB-IRT · 3. Lantai bersih dan kedap air"."""
+    out = []
+    for a in latest_results(assessments):
+        c = checklists.get(a.checklist_id)
+        if c is None:
+            continue
+        for n, item in enumerate(c.items, 1):
+            given = a.answers.get(item.id)
+            if given is not None and given.value in OPEN_ANSWERS:
+                label = t(
+                    "{checklist} · {number}. {requirement}",
+                    lang,
+                    checklist=c.title.get(lang),
+                    number=n,
+                    requirement=item.requirement.get(lang),
+                )
+                out.append((label, item.id))
+    return out
 
 
 @dataclass(frozen=True)
