@@ -17,9 +17,7 @@ def test_heading_slug_explicit_id_and_html_id():
 
 def test_code_blocks_define_no_anchor(tmp_path):
     page = tmp_path / "p.md"
-    page.write_text(
-        "# Judul\n\n```bash\n# bukan judul\n```\n\n## Sesudah kode\n", encoding="utf-8"
-    )
+    page.write_text("# Judul\n\n```bash\n# bukan judul\n```\n\n## Sesudah kode\n", encoding="utf-8")
     assert page_anchors(page) == {"judul", "sesudah-kode"}
 
 
