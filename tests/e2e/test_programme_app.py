@@ -209,9 +209,11 @@ def test_dashboard_reads_at_desktop_and_phone_width(server, page, width):
         assert page.evaluate(BROKEN_WORDS, ".bdk-list-table td") == []
     for field in page.locator(".bdk-app select, .bdk-app input[type=text]").all():
         if field.is_visible():  # every field has a visible label above it
-            label = field.evaluate(
+            label = field.evaluate(  # shown, and above the field (not squeezed beside it)
                 "e => { const l = e.parentElement.querySelector('label');"
-                " return l && l.offsetHeight > 0 ? l.innerText : ''; }"
+                " if (!l || l.offsetHeight === 0) return '';"
+                " const a = l.getBoundingClientRect(), b = e.getBoundingClientRect();"
+                " return a.bottom <= b.top + 1 ? l.innerText : ''; }"
             )
             assert label.strip(), field.evaluate("e => e.outerHTML.slice(0, 120)")
     assert_no_serious(page, where=f"programme dashboard at {width} px")
