@@ -1,17 +1,20 @@
-"""error_text: every error key as an Indonesian sentence with the field's label; English keeps the
-store's message; anything unknown is a plain sentence that is logged, never a class name."""
+"""The one catalogue of messages (berdikari.messages): every key as a sentence in Indonesian and in
+English with the field's label, raised with a key and never a sentence; anything unknown is a
+plain sentence that is logged, never a class name."""
 
 from __future__ import annotations
 
+import ast
 import logging
+from pathlib import Path
 
 import pytest
 
-from berdikari.apps import messages
-from berdikari.apps.messages import FALLBACK, MESSAGES, error_text, field_label
+import berdikari
+from berdikari import messages
 from berdikari.apps.staff import error_text as staff_error_text
-from berdikari.i18n import t
-from berdikari.reports import ExportTooLarge
+from berdikari.i18n import catalogue, t
+from berdikari.messages import FALLBACK, FIELD_LABELS, MESSAGES, error_text, field_label
 from berdikari.store import validate
 from berdikari.store.errors import (
     AccessDenied,
@@ -22,235 +25,179 @@ from berdikari.store.errors import (
     StoreError,
 )
 
+SRC = Path(berdikari.__file__).parent
 FALLBACK_ID = "Ada yang tidak beres. Tidak ada yang hilang; coba lagi."
+ERRORS = {"StoreError", "InvalidInput", "AccessDenied", "NotFound", "Conflict", "AuthError"}
+FIELD_CHECKS = {"text", "one_of", "a_date", "an_id"}
 
-# key → (an error with that key, the Indonesian sentence the app shows)
-CASES = {
-    "required": (
-        InvalidInput("due_date", "is required", key="required"),
-        "Tenggat: wajib diisi.",
-    ),
-    "blank": (
-        InvalidInput("summary", "is required and may not be blank", key="blank"),
-        "Temuan: wajib diisi.",
-    ),
-    "not-text": (
-        InvalidInput("name", "must be text, got int", key="not-text", params={"type": "int"}),
-        "Nama: isi dengan teks.",
-    ),
-    "nul": (
-        InvalidInput("note", "contains a NUL character, which cannot be stored", key="nul"),
-        "Catatan berisi karakter yang tidak bisa disimpan. Ketik ulang.",
+# a few keys, each as (error, Indonesian, English): the words people read
+SAMPLES = {
+    "date-in-future": (
+        InvalidInput("date-in-future", field="visited_on", date="2999-01-01"),
+        "Tanggal kunjungan tidak boleh di masa depan (2999-01-01). "
+        "Pilih hari ini atau hari sebelumnya.",
+        "Visit date may not be in the future (2999-01-01). Choose today or an earlier day.",
     ),
     "too-long": (
-        InvalidInput(
-            "note",
-            "is 612 characters long; at most 500 are allowed",
-            key="too-long",
-            params={"max": 500, "length": 612},
-        ),
-        "Catatan terlalu panjang: 612 karakter, paling banyak 500. Persingkat.",
-    ),
-    "not-one-of": (
-        InvalidInput(
-            "kind",
-            "'kapal' is not one of site, phone",
-            key="not-one-of",
-            params={"value": "kapal", "choices": ["site", "phone"]},
-        ),
-        "Jenis: pilih salah satu pilihan yang ada.",
-    ),
-    "not-a-date": (
-        InvalidInput(
-            "visited_on", "'13/13' is not a date (YYYY-MM-DD)", key="not-a-date", params={}
-        ),
-        "Tanggal kunjungan: ini bukan tanggal. Pilih tanggal.",
-    ),
-    "date-required": (
-        InvalidInput("achieved_on", "is required (a date, YYYY-MM-DD)", key="date-required"),
-        "Tanggal: pilih tanggal.",
-    ),
-    "date-in-future": (
-        InvalidInput(
-            "visited_on",
-            "2999-01-01 is in the future",
-            key="date-in-future",
-            params={"date": "2999-01-01"},
-        ),
-        "Tanggal kunjungan: 2999-01-01 belum terjadi. Pilih hari ini atau hari sebelumnya.",
-    ),
-    "not-an-id": (
-        InvalidInput("action_id", "0 is not a record id", key="not-an-id", params={"value": 0}),
-        "Tindakan: data ini tidak ditemukan. Kembali, lalu buka lagi.",
-    ),
-    "pin-format": (
-        InvalidInput("pin", "a PIN is exactly 6 digits", key="pin-format", params={"digits": 6}),
-        "PIN terdiri dari 6 angka (0-9), tanpa yang lain.",
-    ),
-    "password-length": (
-        InvalidInput(
-            "password",
-            "a password has 10 to 200 characters",
-            key="password-length",
-            params={"min": 10, "max": 200},
-        ),
-        "Kata sandi: pakai 10 sampai 200 karakter.",
-    ),
-    "locked": (
-        AuthError("locked", "too many wrong attempts: sign-in is locked until 10:15 UTC"),
-        "Terlalu banyak percobaan yang salah. Tunggu beberapa menit, lalu coba lagi.",
-    ),
-    "throttled": (  # the web sign-in's rate limit: the same words as a lock, on purpose
-        AuthError("throttled", "too many tries; wait about 2 minute(s) and try again"),
-        "Terlalu banyak percobaan yang salah. Tunggu beberapa menit, lalu coba lagi.",
-    ),
-    "bad-credentials": (
-        AuthError("bad-credentials", "username or secret is wrong"),
-        "Data untuk masuk tidak benar. Periksa, lalu coba lagi.",
-    ),
-    "bad-format": (
-        AuthError("bad-format", "a PIN is exactly 6 digits (0-9)"),
-        "PIN terdiri dari 6 angka. Masukkan PIN dari pendamping Anda.",
-    ),
-    "file-empty": (
-        InvalidInput("file", "a.png is empty", key="file-empty", params={"name": "a.png"}),
-        "a.png kosong.",
-    ),
-    "file-too-big": (
-        InvalidInput(
-            "file",
-            "a.png is 12.0 MB; at most 10 MB per file",
-            key="file-too-big",
-            params={"name": "a.png", "size": "12.0", "mb": 10},
-        ),
-        "a.png berukuran 12.0 MB; paling besar 10 MB per berkas.",
-    ),
-    "file-type": (
-        InvalidInput("file", "a.exe is not a JPEG …", key="file-type", params={"name": "a.exe"}),
-        "a.exe bukan foto JPEG atau PNG, dan bukan dokumen PDF.",
-    ),
-    "unanswered": (
-        InvalidInput(
-            "answers",
-            "2 question(s) not answered yet: A-01, A-02",
-            key="unanswered",
-            params={"n": 2, "items": "A-01, A-02"},
-        ),
-        "2 pertanyaan belum dijawab: A-01, A-02. Jawab dulu pertanyaan itu.",
-    ),
-    "not-a-draft": (
-        InvalidInput(
-            "status",
-            "assessment 4 is submitted; only a draft can be changed",
-            key="not-a-draft",
-            params={"status": "submitted"},
-        ),
-        "Penilaian mandiri ini sudah dikirim, jadi tidak bisa diubah lagi.",
-    ),
-    "not-submitted": (
-        InvalidInput(
-            "status",
-            "assessment 4 is draft; only a submitted one can be verified",
-            key="not-submitted",
-            params={"status": "draft"},
-        ),
-        "Penilaian ini tidak sedang menunggu verifikasi.",
-    ),
-    "checklist-changed": (
-        InvalidInput(
-            "checklist_version",
-            "checklist x changed from 1.0 to 1.1; start a new assessment",
-            key="checklist-changed",
-            params={"old": "1.0", "new": "1.1"},
-        ),
-        "Daftar periksa ini punya versi baru (1.1). "
-        "Mulai penilaian mandiri yang baru dengan versi itu.",
-    ),
-    "not-an-item": (
-        InvalidInput(
-            "UJI-77.01",
-            "not an item of checklist uji@1.0",
-            key="not-an-item",
-            params={"checklist": "uji@1.0"},
-        ),
-        "UJI-77.01 bukan pertanyaan dalam daftar periksa ini.",
+        InvalidInput("too-long", field="note", item="UJI-01.01", max=2000, length=2001),
+        "Catatan untuk UJI-01.01 terlalu panjang: 2001 karakter, paling banyak 2000. Persingkat.",
+        "Note for UJI-01.01 is too long: 2001 characters, at most 2000. Make it shorter.",
     ),
     "action-title-required": (
-        InvalidInput("action 2", "write what has to be done", key="action-title-required"),
+        InvalidInput("action-title-required", field="title", row=2),
         "Tindakan 2: tulis apa yang harus dikerjakan.",
-    ),
-    "not-a-checklist-item": (
-        InvalidInput(
-            "action 1",
-            "X-1 is not a checklist item ID",
-            key="not-a-checklist-item",
-            params={"item": "X-1"},
-        ),
-        "Tindakan 1: X-1 bukan ID butir daftar periksa.",
-    ),
-    "sign-in-again": (
-        AccessDenied("this account is disabled or its role changed", key="sign-in-again"),
-        "Sesi masuk Anda tidak berlaku lagi. Silakan masuk lagi.",
-    ),
-    "not-your-umkm": (
-        AccessDenied("owners see only their own UMKM", key="not-your-umkm"),
-        "Anda hanya dapat melihat data usaha Anda sendiri.",
-    ),
-    "not-assigned": (
-        AccessDenied("this UMKM is not assigned to you", key="not-assigned"),
-        "UMKM ini bukan dampingan Anda.",
-    ),
-    "not-yours": (
-        AccessDenied(
-            "action 7 is not yours to change",
-            key="not-yours",
-            params={"thing": "action", "id": 7},
-        ),
-        "Anda tidak boleh membuka atau mengubah tindakan ini.",
-    ),
-    "export-too-large": (
-        ExportTooLarge("Jawaban", 3, 2),
-        "Jawaban: 3 baris; Excel memuat paling banyak 2. Persempit saringan atau ekspor CSV.",
-    ),
-    "invalid-input": (
-        InvalidInput("facilitator_id", "5 is not an active facilitator account"),
-        "Pendamping: isian ini belum bisa disimpan. Periksa, lalu coba lagi.",
-    ),
-    "access-denied": (
-        AccessDenied("add a region: only manager may do this"),
-        "Akun Anda tidak boleh melakukan ini.",
+        "Action 2: write what has to be done.",
     ),
     "not-found": (
-        NotFound("UMKM 9 does not exist", params={"thing": "umkm", "id": 9}),
-        "Data UMKM ini tidak ditemukan. Kembali, lalu buka lagi.",
+        NotFound(thing="assessment", id=9),
+        "Data penilaian mandiri ini tidak ditemukan. Kembali, lalu buka lagi.",
+        "This self-assessment was not found. Go back and open it again.",
     ),
-    "not-found-any": (
-        NotFound("no staff account 'budi'"),
-        "Data ini tidak ditemukan. Kembali, lalu buka lagi.",
+    "bad-credentials": (
+        AuthError("bad-credentials", who="owner"),
+        "Kode UMKM atau PIN tidak cocok.",
+        "The UMKM code or the PIN is not right.",
     ),
-    "conflict": (
-        Conflict("another assignment for this UMKM was saved at the same moment"),
-        "Ada perubahan lain yang disimpan pada saat yang sama. Tidak ada yang tersimpan; coba lagi.",
+    "locked": (
+        AuthError("locked", who="staff"),
+        "Terlalu banyak percobaan yang salah. Tunggu beberapa menit, lalu coba lagi.",
+        "Too many wrong tries. Wait a few minutes and try again.",
     ),
-    "store-error": (StoreError("the store failed"), FALLBACK_ID),
 }
 
 
-def test_every_key_has_a_case_here():
-    assert set(CASES) == set(MESSAGES)
+def _values(msgid: str) -> dict:
+    """A value for every placeholder of ``msgid`` (to fill each sentence once)."""
+    import string
+
+    return {name: "X" for _, name, _, _ in string.Formatter().parse(msgid) if name}
 
 
-@pytest.mark.parametrize("key", sorted(CASES))
-def test_indonesian_sentence_for_each_key(key):
-    exc, expected = CASES[key]
-    assert error_text(exc, "id") == expected
-    assert exc.message not in expected  # the English store message is not what owners read
+def _source_calls():
+    """(where, call) for every call in the package."""
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                yield f"{path.relative_to(SRC)}:{node.lineno}", node
 
 
-@pytest.mark.parametrize("key", sorted(CASES))
-def test_english_keeps_the_english_message(key):
-    exc, _expected = CASES[key]
-    assert error_text(exc, "en") == exc.message
+def _name(call: ast.Call) -> str:
+    f = call.func
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+
+
+def _constants(node) -> list:
+    """The literal strings an argument can be (both arms of ``a if c else b``)."""
+    if isinstance(node, ast.IfExp):
+        return _constants(node.body) + _constants(node.orelse)
+    if isinstance(node, ast.Constant):
+        return [node.value]
+    return [node]
+
+
+def raise_sites() -> list[tuple[str, str, object]]:
+    """(where, what is made, the key it passes) for every error made in the package."""
+    found = []
+    for where, call in _source_calls():
+        name = _name(call)
+        arg = 1 if name == "bad" else 0  # backup's bad(line, key, ...)
+        if name in ERRORS | {"bad", "_Bad"} and len(call.args) > arg:
+            found.extend((where, name, key) for key in _constants(call.args[arg]))
+        if name == "_missing":  # access.py's NotFound for a record: its key= keyword
+            found.extend((where, name, k.value.value) for k in call.keywords if k.arg == "key")
+    return found
+
+
+def _known(name: str, key: str) -> bool:
+    if name == "AuthError":  # its words depend on who signs in: <key>-owner, <key>-staff
+        return key in MESSAGES or {f"{key}-owner", f"{key}-staff"} <= MESSAGES.keys()
+    return key in MESSAGES
+
+
+def test_every_key_has_an_indonesian_sentence_and_fills_with_its_own_placeholders():
+    ids = catalogue("id")
+    missing = [k for k, msgid in MESSAGES.items() if msgid not in ids]
+    assert missing == []
+    for key, msgid in MESSAGES.items():
+        values = _values(msgid)
+        assert _values(ids[msgid]).keys() == values.keys(), key  # same placeholders in both
+        assert "{" not in t(msgid, "id", **values) and "{" not in t(msgid, "en", **values)
+
+
+def test_every_raise_site_passes_a_key_of_the_catalogue_never_a_sentence():
+    sites = raise_sites()
+    assert len(sites) > 60
+    bad = [f"{w}: {a!r}" for w, n, a in sites if isinstance(a, str) and not _known(n, a)]
+    assert bad == [], "not keys of berdikari.messages.MESSAGES:\n" + "\n".join(bad)
+    formatted = [w for w, _n, a in sites if isinstance(a, ast.JoinedStr)]
+    assert formatted == []  # an f-string is a sentence
+    old_style = [
+        w
+        for w, call in _source_calls()
+        if _name(call) in ERRORS and any(k.arg in ("key", "params") for k in call.keywords)
+    ]
+    assert old_style == []
+
+
+def test_every_key_of_the_catalogue_is_reachable_from_a_raise_site():
+    used = {a for _w, _n, a in raise_sites() if isinstance(a, str)}
+    class_keys = {c.key for c in (StoreError, InvalidInput, AccessDenied, NotFound, Conflict)}
+    # variants the renderer picks: AuthError's "<key>-<who>", NotFound without a thing
+    derived = {"bad-credentials-owner", "bad-credentials-staff", "not-found-any"}
+    auth_keys = {"locked", "throttled"}  # the web limiter's refusals, raised through a variable
+    reachable = used | class_keys | derived | auth_keys
+    assert sorted(set(MESSAGES) - reachable) == []
+
+
+def test_the_guard_refuses_a_sentence_an_unknown_key_and_the_old_call_style():
+    with pytest.raises(ValueError, match="not a key"):
+        InvalidInput("visited_on: 2999-01-01 is in the future")
+    with pytest.raises(TypeError):
+        InvalidInput("visited_on", "is in the future")  # type: ignore[misc]
+    with pytest.raises(TypeError, match="pass the key first"):
+        InvalidInput(field="note", key="required")
+
+
+def test_every_field_the_package_names_has_words():
+    fields = set()
+    for _where, call in _source_calls():
+        if _name(call) in FIELD_CHECKS and call.args and isinstance(call.args[0], ast.Constant):
+            fields.add(call.args[0].value)
+        if _name(call) in ERRORS | {"bad"}:
+            fields |= {
+                k.value.value
+                for k in call.keywords
+                if k.arg == "field" and isinstance(k.value, ast.Constant)
+            }
+    fields.discard("active")  # sqlalchemy's text("active"), not a field
+    assert len(fields) > 30
+    assert sorted(f for f in fields if f not in FIELD_LABELS) == []
+    for label in FIELD_LABELS.values():
+        assert label in catalogue("id"), label
+
+
+@pytest.mark.parametrize("key", sorted(SAMPLES))
+def test_a_sentence_in_each_language(key):
+    exc, id_text, en_text = SAMPLES[key]
+    assert error_text(exc, "id") == id_text
+    assert error_text(exc, "en") == en_text == str(exc) == exc.message
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_each_key_renders_without_raw_names_in_both_languages(key):
+    params = _values(MESSAGES[key])
+    params.pop("field", None)
+    if key.startswith("bad-credentials-"):
+        exc = AuthError("bad-credentials", who=key.rsplit("-", 1)[1])
+    elif key == "not-found-any":
+        exc = NotFound()
+    else:
+        exc = StoreError(key, field="visited_on", **params)
+    id_text, en_text = error_text(exc, "id"), error_text(exc, "en")
+    for shown in (id_text, en_text):
+        assert key not in shown and "visited_on" not in shown and "{" not in shown
+        assert "Error" not in shown
+    assert id_text != en_text  # each key has its own Indonesian sentence
 
 
 def test_the_staff_apps_use_the_same_function():
@@ -263,27 +210,27 @@ def test_a_real_validation_error_names_the_field_in_the_users_words():
     assert error_text(e.value, "id") == (
         "Apa yang harus dikerjakan terlalu panjang: 301 karakter, paling banyak 300. Persingkat."
     )
-    assert error_text(e.value, "en") == "title: is 301 characters long; at most 300 are allowed"
+    assert error_text(e.value, "en") == (
+        "What has to be done is too long: 301 characters, at most 300. Make it shorter."
+    )
 
 
 def test_field_labels():
     assert field_label("due_date", "id") == "Tenggat"
     assert field_label("due_date", "en") == "Due date"
     assert field_label("visited_on", "id") == "Tanggal kunjungan"
-    assert field_label("pin", "id") == "PIN"
-    assert field_label("phone", "id") == "Telepon"
-    assert field_label("UJI-01.01 note", "id") == "Catatan untuk UJI-01.01"
-    assert field_label("action 3", "id") == "Tindakan 3"
-    assert field_label("UJI-01.01", "id") == "UJI-01.01"  # an item ID the form shows as it is
-    for label in messages.FIELD_LABELS.values():
-        assert t(label, "id") != label or label in ("PIN", "Email", "Status")
+    assert field_label("note", "id", item="UJI-01.01") == "Catatan untuk UJI-01.01"
+    assert field_label("title", "id", row=3) == "Tindakan 3"
+    assert field_label(None, "id", item="UJI-01.01") == "UJI-01.01"  # an item ID stays as it is
+    for label in FIELD_LABELS.values():
+        assert t(label, "id") != label or label in ("PIN", "Email", "Status", "UMKM")
 
 
 def test_an_unexpected_error_is_a_plain_sentence_and_is_logged(caplog):
     class DatabaseGone(RuntimeError):
         pass
 
-    with caplog.at_level(logging.ERROR, logger="berdikari.apps.messages"):
+    with caplog.at_level(logging.ERROR, logger="berdikari.messages"):
         shown_id = error_text(DatabaseGone("connection refused at 10.0.0.5"), "id")
         shown_en = error_text(KeyError("secret_column"), "en")
     assert shown_id == FALLBACK_ID
@@ -293,20 +240,16 @@ def test_an_unexpected_error_is_a_plain_sentence_and_is_logged(caplog):
     assert [r.exc_info[0] for r in caplog.records] == [DatabaseGone, KeyError]
 
 
-def test_a_store_error_with_an_unknown_key_uses_its_class_sentence_and_is_logged(caplog):
-    exc = InvalidInput("title", "something new went wrong", key="brand-new-key")
-    with caplog.at_level(logging.WARNING, logger="berdikari.apps.messages"):
-        shown = error_text(exc, "id")
-    assert (
-        shown
-        == "Apa yang harus dikerjakan: isian ini belum bisa disimpan. Periksa, lalu coba lagi."
-    )
-    assert "brand-new-key" in caplog.text
-    assert error_text(AuthError("weird", "odd sign-in state"), "id") == FALLBACK_ID
-
-
-def test_a_key_without_the_parameters_its_sentence_needs_falls_back(caplog):
-    exc = InvalidInput("note", "is too long", key="too-long")  # no max/length
-    with caplog.at_level(logging.ERROR, logger="berdikari.apps.messages"):
+def test_a_key_without_the_values_its_sentence_needs_falls_back_and_is_logged(caplog):
+    exc = InvalidInput("too-long", field="note")  # no max/length
+    with caplog.at_level(logging.ERROR, logger="berdikari.messages"):
         assert error_text(exc, "id") == FALLBACK_ID
     assert "too-long" in caplog.text
+
+
+def test_the_catalogue_module_imports_neither_the_store_nor_the_apps():
+    tree = ast.parse(Path(messages.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module} | {
+        a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+    }
+    assert not any(m.startswith(("berdikari.store", "berdikari.apps")) for m in imported)

@@ -178,7 +178,7 @@ def test_another_facilitators_umkm_is_refused_with_a_message(world):
     app.go("umkm", umkm_id=d["u2"].id)
     html = all_html(app.root)
     assert "UMKM ini bukan dampingan Anda." in html and "Jamu Sehat Budi" not in html
-    assert "not assigned to you" not in html  # the store's English message stays in the CLI
+    assert "This UMKM is not assigned to you" not in html  # the Indonesian UI speaks Indonesian
 
 
 def test_milestone_and_printable_report(world):

@@ -123,7 +123,7 @@ def test_signing_out_elsewhere_ends_the_open_app_too(world, page_request, monkey
     monkeypatch.setattr(staff, "RECHECK_SECONDS", 0.0)  # the next check asks the store
     with pytest.raises(Exception) as refused:
         session.service()
-    assert getattr(refused.value, "key", "") == "access-denied"
+    assert getattr(refused.value, "key", "") == "session-ended"
     app.go("list")
     assert app.session is None
     text = all_html(app.root)

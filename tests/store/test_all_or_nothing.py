@@ -88,20 +88,20 @@ def test_a_visit_with_files_and_actions_is_one_call_with_its_audit_rows(world):
         (
             _files(),
             [*_actions(), {"title": "Label", "item_id": "NOPE-01"}],
-            "action 3",
+            ("item_id", 3),
             "not-a-checklist-item",
         ),
-        (_files(), [{"title": "  "}], "action 1", "blank"),
-        (_files(), [{"title": "Label", "due_date": "besok"}], "action 1", "not-a-date"),
-        (_files(), [{"title": "x" * 301}], "action 1", "too-long"),
-        ([*_files(), ("virus.exe", b"MZ\x90\x00")], _actions(), "file", "file-type"),
-        ([("kosong.png", b"")], _actions(), "file", "file-empty"),
+        (_files(), [{"title": "  "}], ("title", 1), "blank"),
+        (_files(), [{"title": "Label", "due_date": "besok"}], ("due_date", 1), "not-a-date"),
+        (_files(), [{"title": "x" * 301}], ("title", 1), "too-long"),
+        ([*_files(), ("virus.exe", b"MZ\x90\x00")], _actions(), ("file", None), "file-type"),
+        ([("kosong.png", b"")], _actions(), ("file", None), "file-empty"),
     ],
 )
 def test_one_bad_part_saves_nothing_and_names_the_part(world, files, actions, field, key):
     with pytest.raises(InvalidInput) as e:
         world.fa.record_visit(world.u1.id, ON, "Kunjungan", files=files, actions=actions)
-    assert (e.value.field, e.value.key) == (field, key)
+    assert ((e.value.field, e.value.row), e.value.key) == (field, key)  # the field and its row
     assert _counts(world.store) == NOTHING
 
 

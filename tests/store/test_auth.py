@@ -47,7 +47,7 @@ def test_wrong_secret_and_unknown_user_get_the_same_message(world):
 def test_repeated_failures_lock_the_owner_even_against_the_right_pin(world):
     wrong = "000000" if world.pin1 != "000000" else "111111"
     for _ in range(2):
-        with pytest.raises(AuthError, match="wrong"):
+        with pytest.raises(AuthError, match="The UMKM code or the PIN is not right"):
             sign_in_owner(world.store, world.u1.code, wrong)
     with pytest.raises(AuthError) as e:  # third failure (policy in conftest: 3)
         sign_in_owner(world.store, world.u1.code, wrong)
@@ -79,7 +79,7 @@ def test_success_resets_the_failure_count(world):
             sign_in_staff(world.store, "fas.a", "salah-sandi-000")
     sign_in_staff(world.store, "fas.a", "sandi-uji-123")
     for _ in range(2):
-        with pytest.raises(AuthError, match="wrong"):
+        with pytest.raises(AuthError, match="The username or the password is not right"):
             sign_in_staff(world.store, "fas.a", "salah-sandi-000")
 
 
@@ -106,8 +106,9 @@ def test_disabled_account_cannot_sign_in_and_its_identity_loses_access(world):
     world.admin.set_staff_active(world.fac_a.id, False)
     with pytest.raises(AuthError):
         sign_in_staff(world.store, "fas.a", "sandi-uji-123")
-    with pytest.raises(AccessDenied, match="disabled"):
+    with pytest.raises(AccessDenied) as e:
         world.fa.umkm(world.u1.id)
+    assert e.value.key == "sign-in-again" and "disabled" in e.value.params["reason"]
 
 
 def test_forged_identity_with_a_wrong_role_is_refused(world):
@@ -135,7 +136,7 @@ def test_production_hasher_is_argon2id_with_rfc9106_low_memory_parameters():
 def test_a_pin_with_letters_is_not_set_and_the_old_pin_still_works(world, pin):
     with pytest.raises(InvalidInput) as e:
         world.fa.set_owner_pin(world.u1.id, pin)
-    assert e.value.field == "pin" and "exactly 6 digits (0-9)" in e.value.message
+    assert e.value.field == "pin" and "A PIN has 6 digits (0-9)" in e.value.message
     assert pin not in e.value.message
     assert sign_in_owner(world.store, world.u1.code, world.pin1).umkm_id == world.u1.id
 

@@ -100,8 +100,8 @@ def _counts_as_text(h):
     ("change", "words"),
     [
         (_pop_counts, ":1: the header has no row counts; expected"),
-        (_drop_visit_count, ":1: the header's row counts lack table(s) visit; expected one count"),
-        (_extra_count, "name table(s) this schema does not have: colour"),
+        (_drop_visit_count, ":1: the header's row counts do not name the tables of this schema"),
+        (_extra_count, "(missing: -; unknown: colour); expected one count for each table"),
         (_counts_as_text, ":1: the header has no row counts"),
         (_wrong_count, "truncated or was edited: table visit has 2 row(s), its header says 3"),
     ],
@@ -118,7 +118,7 @@ def test_a_header_that_lost_its_counts_is_refused_even_when_every_row_is_fine(
     backup_lines, target, tmp_path
 ):
     e = _restore(target, tmp_path, _edit_header(backup_lines, _pop_counts))
-    assert e.key == "backup-malformed"
+    assert (e.key, e.field) == ("backup-no-counts", "backup")
 
 
 @pytest.mark.parametrize(

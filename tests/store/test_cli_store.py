@@ -96,7 +96,7 @@ def test_user_umkm_assign_then_sign_in(store_url):
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("assign", "XXX-0001", "sari"), "no UMKM with code 'XXX-0001'"),
+        (("assign", "XXX-0001", "sari"), "There is no UMKM with the code XXX-0001."),
         (
             (
                 "umkm",
@@ -110,7 +110,7 @@ def test_user_umkm_assign_then_sign_in(store_url):
                 "--category",
                 "pangan-olahan",
             ),
-            "unknown regency/city 'Atlantis'; known: Barito",
+            "Atlantis is not a known regency or city. Known: Barito",
         ),
         (
             (
@@ -125,7 +125,7 @@ def test_user_umkm_assign_then_sign_in(store_url):
                 "--category",
                 "makanan",
             ),
-            "'makanan' is not one of pangan-olahan",
+            "Product type: makanan is not one of the options.",
         ),
         (("user", "add", "x1", "--role", "admin", "--name", "X"), "--role must be one of"),
         (("restore", "/nonexistent/file.jsonl"), "file not found"),
@@ -150,7 +150,7 @@ def test_short_password_from_stdin_is_refused(store_url):
         "--password-stdin",
         input="pendek\n",
     )
-    assert r.exit_code == 2 and "password: a password has 10 to 200 characters" in r.output
+    assert r.exit_code == 2 and "Password: use 10 to 200 characters." in r.output
     assert "pendek" not in r.output.replace("--password-stdin", "")
 
 
@@ -207,4 +207,4 @@ def test_umkm_reset_pin_prints_a_new_pin_once_and_lifts_a_lockout(store, store_u
     assert row["actor_role"] == "system" and pin not in str(row["detail"])
 
     r = run(store_url, "umkm", "reset-pin", "XXX-0009")
-    assert r.exit_code == 2 and "no UMKM with code 'XXX-0009'" in r.output
+    assert r.exit_code == 2 and "There is no UMKM with the code XXX-0009." in r.output

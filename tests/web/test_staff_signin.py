@@ -223,7 +223,7 @@ class Case(AsyncHTTPTestCase):
         for key in ("locked", "throttled"):
 
             def refuse(handler, username, password, key=key):
-                raise AuthError(key, "refused")
+                raise AuthError(key, who="staff")
 
             with pytest.MonkeyPatch.context() as mp:
                 mp.setattr(sessions, "sign_in_staff", refuse)

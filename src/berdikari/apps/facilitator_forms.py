@@ -214,7 +214,7 @@ def file_problem(name: str, content: bytes, lang: str) -> str | None:
 def check_actions(rows: list[tuple[str, str, date | None]]) -> list[dict]:
     """The filled action rows as keyword arguments for ``add_action``; raises
     :class:`InvalidInput` (item ID unknown, a title missing) before anything is written, with a
-    key that :func:`~berdikari.apps.messages.error_text` shows in the app's language."""
+    key that :func:`~berdikari.messages.error_text` shows in the app's language."""
     known = {i.id for c in load_all().values() for i in c.items}
     out = []
     for n, (item_id, title, due) in enumerate(rows, 1):
@@ -222,16 +222,9 @@ def check_actions(rows: list[tuple[str, str, date | None]]) -> list[dict]:
         if not item_id and not title:
             continue
         if not title:
-            raise InvalidInput(
-                f"action {n}", "write what has to be done", key="action-title-required"
-            )
+            raise InvalidInput("action-title-required", field="title", row=n)
         if item_id and item_id not in known:
-            raise InvalidInput(
-                f"action {n}",
-                f"{item_id} is not a checklist item ID",
-                key="not-a-checklist-item",
-                params={"item": item_id},
-            )
+            raise InvalidInput("not-a-checklist-item", field="item_id", item=item_id, row=n)
         out.append({"title": title, "item_id": item_id or None, "due_date": due})
     return out
 

@@ -30,8 +30,8 @@ import ipywidgets as w
 
 from berdikari import vocab
 from berdikari.apps import widgets as ui
-from berdikari.apps.messages import error_text as error_text  # the one error → sentence function
 from berdikari.i18n import t
+from berdikari.messages import error_text as error_text  # the one error → sentence function
 
 log = logging.getLogger("berdikari.apps.staff")
 log.addHandler(logging.NullHandler())  # never onto the page (kernel stderr is shown)
@@ -102,7 +102,7 @@ class StaffSession:
         from berdikari.store.service import Service
 
         if not self.still_signed_in():
-            raise AccessDenied("the web session has ended; sign in again", key="access-denied")
+            raise AccessDenied("session-ended")
         return Service(self._store, self._identity)
 
 
@@ -113,12 +113,6 @@ def sign_in(username: str, password: str, store=None) -> StaffSession:
 
     store = store if store is not None else open_default_store()
     return StaffSession(store, sign_in_staff(store, username, password))
-
-
-def auth_message(exc, lang: str) -> str:
-    if getattr(exc, "key", "") == "locked":
-        return t("Too many wrong tries. Wait a few minutes and try again.", lang)
-    return t("The username or the password is not right.", lang)
 
 
 def signin_form(
@@ -138,7 +132,7 @@ def signin_form(
             session = sign_in(user.value, password.value, store)
         except AuthError as exc:
             password.value = ""
-            status.value = f'<p class="bdk-error">{escape(auth_message(exc, lang))}</p>'
+            status.value = f'<p class="bdk-error">{escape(error_text(exc, lang))}</p>'
             return
         except Exception:  # noqa: BLE001  a store that cannot be opened
             status.value = f'<p class="bdk-error">{escape(t("Signing in is not available right now.", lang))}</p>'

@@ -203,7 +203,7 @@ class Guarded:
 
     def __init__(self, store: Store, identity: Identity):
         if not isinstance(identity, Identity):
-            raise AccessDenied("no identity: sign in first", key="sign-in-again")
+            raise AccessDenied("sign-in-again", reason="no identity")
         self.store = store
         self.identity = identity
 
@@ -214,17 +214,14 @@ class Guarded:
             return
         if i.role == "owner":
             if i.umkm_id is None or s.get(Umkm, i.umkm_id) is None:
-                raise AccessDenied("this UMKM no longer exists; sign in again", key="sign-in-again")
+                raise AccessDenied("sign-in-again", reason="the UMKM no longer exists")
             return
         if i.role in STAFF:
             account = s.get(Account, i.user_id) if i.user_id else None
             if account is None or not account.active or account.role != i.role:
-                raise AccessDenied(
-                    "this account is disabled or its role changed; sign in again",
-                    key="sign-in-again",
-                )
+                raise AccessDenied("sign-in-again", reason="account disabled or role changed")
             return
-        raise AccessDenied(f"unknown role {i.role!r}")
+        raise AccessDenied(role=i.role)
 
     # --- the one check of the declared rule --------------------------------------------------
     def _grant(self, s: Session) -> Grant:
@@ -239,13 +236,11 @@ class Guarded:
         doing = call.name.replace("_", " ")
         if not grant:
             allowed = ", ".join(call.rule.allowed_roles())
-            raise AccessDenied(f"{doing}: only {allowed} may do this")
+            raise AccessDenied(doing=doing, allowed=allowed)
         if role == "owner":
             for arg, values in call.rule.owner_values.items():
                 if call.arguments.get(arg) not in values:
-                    raise AccessDenied(
-                        f"{doing}: an owner may set {arg} to {' or '.join(values)} only"
-                    )
+                    raise AccessDenied(doing=doing, argument=arg, allowed=" or ".join(values))
         return grant
 
     def _check(self, s: Session, umkm_id: int | None = None, *, filled_by: str | None = None):
@@ -256,27 +251,22 @@ class Guarded:
         i = self.identity
         if umkm_id is None:
             if grant is not True:
-                raise AccessDenied(
-                    f"a {i.role} may do this only for one UMKM ({grant})",
-                    key="not-your-umkm" if i.role == "owner" else "not-assigned",
-                )
+                raise AccessDenied("not-your-umkm" if i.role == "owner" else "not-assigned")
             return None
         umkm_id = an_id("umkm_id", umkm_id)
         if grant == "own" and umkm_id != i.umkm_id:
-            raise AccessDenied("owners see only their own UMKM", key="not-your-umkm")
+            raise AccessDenied("not-your-umkm", umkm_id=umkm_id)
         if grant == "assigned" and not self._is_assigned(s, umkm_id):
-            raise AccessDenied("this UMKM is not assigned to you", key="not-assigned")
+            raise AccessDenied("not-assigned", umkm_id=umkm_id)
         call = _current.get()
         if call is not None and call.rule.own_drafts and filled_by not in (None, i.role):
             raise AccessDenied(
-                f"this assessment is filled by the {filled_by}; a {i.role} may not change it"
-                + (" (verify it instead)" if i.role == "facilitator" else "")
+                "verify-instead" if i.role == "facilitator" else "not-your-draft",
+                filled_by=filled_by,
             )
         row = s.get(Umkm, umkm_id)
         if row is None:
-            raise NotFound(
-                f"UMKM {umkm_id} does not exist", params={"thing": "umkm", "id": umkm_id}
-            )
+            raise NotFound(thing="umkm", id=umkm_id)
         return row
 
     def _umkm(self, s: Session, umkm_id: int, *, filled_by: str | None = None) -> Umkm:
@@ -284,18 +274,15 @@ class Guarded:
         return self._check(s, an_id("umkm_id", umkm_id), filled_by=filled_by)
 
     def _missing(
-        self, s: Session, thing: str, record_id, doing: str, *, message: str | None = None
+        self, s: Session, thing: str, record_id, doing: str, *, key: str = "not-found"
     ) -> NoReturn:
         """A record that is not there: only a role whose grant is unrestricted (every UMKM)
-        learns that it does not exist (NotFound); everyone else gets AccessDenied, so ids
-        reveal nothing."""
+        learns that it does not exist (NotFound, message ``key``); everyone else gets
+        AccessDenied, so ids reveal nothing."""
         grant = self._grant(s)
-        params = {"thing": thing, "id": record_id}
         if grant is not True:
-            raise AccessDenied(
-                f"{thing} {record_id} is not yours to {doing}", key="not-yours", params=params
-            )
-        raise NotFound(message or f"{thing} {record_id} does not exist", params=params)
+            raise AccessDenied("not-yours", thing=thing, id=record_id, doing=doing)
+        raise NotFound(key, thing=thing, id=record_id)
 
     # --- which UMKM ------------------------------------------------------------------------------
     def _is_assigned(self, s: Session, umkm_id: int) -> bool:

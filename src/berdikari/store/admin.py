@@ -51,9 +51,7 @@ def _organisation_fields(name: object, kind: object) -> tuple[str, str]:
 
 def _categories(value) -> list[str]:
     if isinstance(value, str) or not value:
-        raise InvalidInput(
-            "categories", f"give at least one of {', '.join(PRODUCT_CATEGORIES)} as a list"
-        )
+        raise InvalidInput("categories-required", field="categories")
     return [one_of("categories", c, PRODUCT_CATEGORIES) for c in dict.fromkeys(value)]
 
 
@@ -77,11 +75,11 @@ class AdminOps(Guarded):
         name = text("name", name, 80)
         kind = one_of("kind", kind, REGION_KINDS)
         if not isinstance(code, str) or not REGION_CODE.match(code):
-            raise InvalidInput("code", "a region code is 2 to 5 capital letters, e.g. BJM")
+            raise InvalidInput("region-code-format", field="code")
         with self.store.write() as s:
             self._check(s)
             if s.execute(select(Region.id).where(Region.code == code)).first():
-                raise InvalidInput("code", f"region code {code} is already used")
+                raise InvalidInput("region-code-taken", field="code", code=code)
             r = Region(province=province, name=name, kind=kind, code=code)
             s.add(r)
             s.flush()
@@ -105,7 +103,7 @@ class AdminOps(Guarded):
             known = ", ".join(
                 x.name for x in s.execute(select(Region).order_by(Region.name)).scalars()
             )
-            raise InvalidInput("regency", f"unknown regency/city {regency!r}; known: {known}")
+            raise InvalidInput("unknown-regency", field="regency", regency=regency, known=known)
         return r
 
     @rights(manager=True)
@@ -120,7 +118,9 @@ class AdminOps(Guarded):
         found = s.execute(select(Organisation).where(Organisation.name == name)).scalar()
         if found:
             if found.kind != kind:
-                raise InvalidInput("organisation_kind", f"{name} is already a {found.kind}")
+                raise InvalidInput(
+                    "organisation-kind-clash", field="organisation_kind", name=name, kind=found.kind
+                )
             return found.id
         o = Organisation(name=name, kind=kind)
         s.add(o)
@@ -155,11 +155,7 @@ class AdminOps(Guarded):
         in the same transaction as the account: a refused account adds no organisation."""
         username = (username or "").strip().lower()
         if not USERNAME.match(username):
-            raise InvalidInput(
-                "username",
-                "3 to 40 characters: lower-case letters, digits, '.', '_' or '-', "
-                "starting with a letter",
-            )
+            raise InvalidInput("username-format", field="username")
         name = text("name", name, NAME_MAX)
         role = one_of("role", role, STAFF_ROLES)
         check_password(password)
@@ -171,11 +167,11 @@ class AdminOps(Guarded):
         with self.store.write() as s:
             self._check(s)
             if s.execute(select(Account.id).where(Account.username == username)).first():
-                raise InvalidInput("username", f"{username!r} is already taken")
+                raise InvalidInput("username-taken", field="username", username=username)
             if organisation is not None:
                 organisation_id = self._organisation(s, *org_fields)
             if organisation_id is not None and s.get(Organisation, organisation_id) is None:
-                raise InvalidInput("organisation_id", f"organisation {organisation_id} not found")
+                raise NotFound(thing="organisation", id=organisation_id)
             a = Account(
                 username=username,
                 name=name,
@@ -208,7 +204,7 @@ class AdminOps(Guarded):
             self._check(s)
             a = s.get(Account, an_id("account_id", account_id))
             if a is None:
-                raise NotFound(f"account {account_id} does not exist")
+                raise NotFound(thing="account", id=account_id)
             a.active = bool(active)
             self._audit(s, "staff-active", "account", a.id, None, {"active": a.active})
             view = staff_view(a)
@@ -224,7 +220,7 @@ class AdminOps(Guarded):
                 select(Account.id).where(Account.username == (username or "").strip().lower())
             ).scalar()
             if found is None:
-                raise NotFound(f"no staff account {username!r}")
+                raise NotFound("no-staff-account", thing="account", username=username)
             return found
 
     # --- UMKM --------------------------------------------------------------------------------
@@ -276,7 +272,7 @@ class AdminOps(Guarded):
                 self._audit(s, "umkm-add", "umkm", u.id, u.id, {"code": code, "name": name})
                 view_id = u.id
         except IntegrityError:
-            raise Conflict("another UMKM was enrolled at the same moment; try again") from None
+            raise Conflict(doing="enrol a UMKM") from None
         return self._read_umkm(view_id), pin
 
     def _read_umkm(self, umkm_id: int) -> UmkmView:
@@ -289,7 +285,7 @@ class AdminOps(Guarded):
         unknown = set(changes) - set(UMKM_FIELDS)
         if unknown:
             raise InvalidInput(
-                sorted(unknown)[0], f"not a UMKM field; use {', '.join(UMKM_FIELDS)}"
+                "unknown-umkm-field", field=sorted(unknown)[0], fields=", ".join(UMKM_FIELDS)
             )
         limits = {"name": 160, "owner_name": NAME_MAX, "owner_phone": PHONE_MAX, "address": 300}
         clean = {}
@@ -313,7 +309,7 @@ class AdminOps(Guarded):
 
     @rights(facilitator="assigned", manager=True)
     def add_product(self, umkm_id: int, name: str, category: str) -> ProductView:
-        name = text("product name", name, 160)
+        name = text("product_name", name, 160)
         category = one_of("category", category, PRODUCT_CATEGORIES)
         with self.store.write() as s:
             u = self._umkm(s, umkm_id)
@@ -355,7 +351,7 @@ class AdminOps(Guarded):
                 select(Umkm.id).where(Umkm.code == (code or "").strip().upper())
             ).scalar()
             if found is None:
-                self._missing(s, "umkm", code, "see", message=f"no UMKM with code {code!r}")
+                self._missing(s, "umkm", code, "see", key="no-umkm-code")
             self._umkm(s, found)
             return found
 
@@ -374,11 +370,11 @@ class AdminOps(Guarded):
                     select(Umkm).where(Umkm.id == an_id("umkm_id", umkm_id)).with_for_update()
                 ).scalar_one_or_none()
                 if u is None:
-                    raise NotFound(f"UMKM {umkm_id} does not exist")
+                    raise NotFound(thing="umkm", id=umkm_id)
                 f = s.get(Account, an_id("facilitator_id", facilitator_id))
                 if f is None or f.role != "facilitator" or not f.active:
                     raise InvalidInput(
-                        "facilitator_id", f"{facilitator_id} is not an active facilitator account"
+                        "not-a-facilitator", field="facilitator_id", id=facilitator_id
                     )
                 now = utcnow()
                 current = s.execute(
@@ -413,9 +409,7 @@ class AdminOps(Guarded):
                 )
                 return assignment_view(a)
         except IntegrityError:
-            raise Conflict(
-                "another assignment for this UMKM was saved at the same moment; nothing changed"
-            ) from None
+            raise Conflict(doing="assign a facilitator") from None
 
     @rights(facilitator="assigned", manager=True)
     def assignments(self, umkm_id: int) -> list[AssignmentView]:

@@ -16,7 +16,7 @@ from berdikari import report_text, scoring
 from berdikari.store.access import Guarded, rights
 from berdikari.store.errors import InvalidInput
 from berdikari.store.models import Account, Answer, Assessment, Umkm, utcnow
-from berdikari.store.validate import NOTE_MAX, an_id, text
+from berdikari.store.validate import NOTE_MAX, an_id, one_of, text
 from berdikari.store.views import AnswerView, AssessmentView, answer_view, assessment_view
 
 
@@ -25,8 +25,10 @@ def checklist(checklist_id: str) -> cl.Checklist:
     known = cl.load_all()
     if checklist_id not in known:
         raise InvalidInput(
-            "checklist_id",
-            f"unknown checklist {checklist_id!r}; known: {', '.join(sorted(known))}",
+            "unknown-checklist",
+            field="checklist_id",
+            checklist=checklist_id,
+            known=", ".join(sorted(known)),
         )
     return known[checklist_id]
 
@@ -36,7 +38,7 @@ def find_item(item_id: str) -> cl.Checklist:
     for c in cl.load_all().values():
         if any(i.id == item_id for i in c.items):
             return c
-    raise InvalidInput("item_id", f"{item_id!r} is not an item of any checklist")
+    raise InvalidInput("unknown-item", field="item_id", item=str(item_id))
 
 
 def compute_result(c: cl.Checklist, answers: dict[str, str]) -> dict:
@@ -89,20 +91,15 @@ class AssessmentOps(Guarded):
     def _for_writing(self, s: Session, assessment_id: int) -> tuple[Assessment, cl.Checklist]:
         a = self._assessment(s, assessment_id, lock=True)  # rights: own drafts (@rights)
         if a.status != "draft":
-            raise InvalidInput(
-                "status",
-                f"assessment {a.id} is {a.status}; only a draft can be changed",
-                key="not-a-draft",
-                params={"status": a.status},
-            )
+            raise InvalidInput("not-a-draft", field="status", status=a.status, id=a.id)
         c = checklist(a.checklist_id)
         if c.version != a.checklist_version:
             raise InvalidInput(
-                "checklist_version",
-                f"checklist {a.checklist_id} changed from {a.checklist_version} to {c.version}; "
-                "start a new assessment",
-                key="checklist-changed",
-                params={"old": a.checklist_version, "new": c.version},
+                "checklist-changed",
+                field="checklist_version",
+                checklist=a.checklist_id,
+                old=a.checklist_version,
+                new=c.version,
             )
         return a, c
 
@@ -221,20 +218,9 @@ class AssessmentOps(Guarded):
 
     def _check_answer(self, c: cl.Checklist, item_id: object, value: object, note: object):
         if not isinstance(item_id, str) or item_id not in {i.id for i in c.items}:
-            raise InvalidInput(
-                str(item_id),
-                f"not an item of checklist {c.ref}",
-                key="not-an-item",
-                params={"checklist": c.ref},
-            )
-        if value not in scoring.ANSWERS:
-            raise InvalidInput(
-                item_id,
-                f"answer {value!r} is not one of {', '.join(scoring.ANSWERS)}",
-                key="not-one-of",
-                params={"value": value, "choices": list(scoring.ANSWERS)},
-            )
-        return text(f"{item_id} note", note, NOTE_MAX, required=False)
+            raise InvalidInput("not-an-item", field="answer", item=str(item_id), checklist=c.ref)
+        one_of("answer", value, scoring.ANSWERS, item=item_id)
+        return text("note", note, NOTE_MAX, required=False, item=item_id)
 
     def _set(self, s: Session, a: Assessment, existing: dict, item_id: str, value, note) -> Answer:
         i = self.identity
@@ -299,12 +285,7 @@ class AssessmentOps(Guarded):
         missing = [i.id for i in c.items if i.id not in answered]
         if missing:
             shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
-            raise InvalidInput(
-                "answers",
-                f"{len(missing)} question(s) not answered yet: {shown}",
-                key="unanswered",
-                params={"n": len(missing), "items": shown},
-            )
+            raise InvalidInput("unanswered", field="answers", n=len(missing), items=shown)
         a.status = "submitted"
         a.submitted_at = utcnow()
         self._rescore(s, a, c)
@@ -331,20 +312,15 @@ class AssessmentOps(Guarded):
     def _verify(self, s: Session, assessment_id: int, corrections, note) -> Assessment:
         src = self._assessment(s, assessment_id, lock=True)
         if src.status != "submitted":
-            raise InvalidInput(
-                "status",
-                f"assessment {src.id} is {src.status}; only a submitted one can be verified",
-                key="not-submitted",
-                params={"status": src.status},
-            )
+            raise InvalidInput("not-submitted", field="status", status=src.status, id=src.id)
         c = checklist(src.checklist_id)
         if c.version != src.checklist_version:
             raise InvalidInput(
-                "checklist_version",
-                f"checklist {c.id} changed from {src.checklist_version} to {c.version}; "
-                "ask the owner to fill the new version",
-                key="checklist-changed",
-                params={"old": src.checklist_version, "new": c.version},
+                "checklist-changed-verify",
+                field="checklist_version",
+                checklist=c.id,
+                old=src.checklist_version,
+                new=c.version,
             )
         note = text("note", note, NOTE_MAX, required=False)
         fixes = {}

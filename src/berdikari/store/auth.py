@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -80,36 +80,19 @@ def _verify(hashed: str | None, secret: str) -> bool:
 def check_pin(pin: str) -> str:
     """Return ``pin`` if it is exactly 6 digits, else raise :class:`InvalidInput` (no echo)."""
     if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
-        raise InvalidInput(
-            "pin",
-            f"a PIN is exactly {PIN_LENGTH} digits (0-9), nothing else",
-            key="pin-format",
-            params={"digits": PIN_LENGTH},
-        )
+        raise InvalidInput("pin-format", field="pin", digits=PIN_LENGTH)
     return pin
 
 
 def check_password(password: str) -> str:
     if not isinstance(password, str) or not (PASSWORD_MIN <= len(password) <= PASSWORD_MAX):
-        raise InvalidInput(
-            "password",
-            f"a password has {PASSWORD_MIN} to {PASSWORD_MAX} characters",
-            key="password-length",
-            params={"min": PASSWORD_MIN, "max": PASSWORD_MAX},
-        )
+        raise InvalidInput("password-length", field="password", min=PASSWORD_MIN, max=PASSWORD_MAX)
     return password
 
 
 def new_pin() -> str:
     """A random 6-digit PIN (from the OS's secure random source)."""
     return f"{secrets.randbelow(10**PIN_LENGTH):0{PIN_LENGTH}d}"
-
-
-def _locked_message(until: datetime) -> str:
-    return (
-        f"too many wrong attempts: sign-in is locked until {until:%H:%M} UTC; "
-        "wait, or ask your facilitator"
-    )
 
 
 @dataclass(frozen=True)
@@ -137,14 +120,14 @@ def _attempt(
         row = s.execute(select(model).where(key_column == key)).scalar_one_or_none()
         if row is not None:
             if row.locked_until and row.locked_until > now and not ignore_lock:
-                raise AuthError("locked", _locked_message(row.locked_until), row.locked_until)
+                raise AuthError("locked", who=who, locked_until=row.locked_until)
             if model is Umkm:
                 found = _Who(row.id, row.owner_name, "owner", row.pin_hash)
             else:
                 found = _Who(row.id, row.name, row.role, row.password_hash if row.active else None)
     ok = _verify(found.hashed if found else None, secret)  # slow on purpose; outside any txn
     if found is None:
-        raise AuthError("bad-credentials", f"{who} or secret is wrong")
+        raise AuthError("bad-credentials", who=who)
     policy = policy or store.lockout
     where = model.id == found.id
     with store.write() as s:
@@ -172,8 +155,8 @@ def _attempt(
             )
         )
     if until:
-        raise AuthError("locked", _locked_message(until), until)
-    raise AuthError("bad-credentials", f"{who} or secret is wrong")
+        raise AuthError("locked", who=who, locked_until=until)
+    raise AuthError("bad-credentials", who=who)
 
 
 def sign_in_owner(
@@ -192,8 +175,8 @@ def sign_in_owner(
     """
     code = (code or "").strip().upper()
     if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
-        raise AuthError("bad-format", f"a PIN is exactly {PIN_LENGTH} digits (0-9)")
-    who = _attempt(store, Umkm, Umkm.code, code, pin, "UMKM code", lockout, ignore_lock)
+        raise AuthError("bad-format", who="owner", digits=PIN_LENGTH)
+    who = _attempt(store, Umkm, Umkm.code, code, pin, "owner", lockout, ignore_lock)
     return Identity("owner", None, who.id, who.name)
 
 
@@ -212,6 +195,6 @@ def sign_in_staff(
     """
     username = (username or "").strip().lower()
     who = _attempt(
-        store, Account, Account.username, username, password or "", "username", lockout, ignore_lock
+        store, Account, Account.username, username, password or "", "staff", lockout, ignore_lock
     )
     return Identity(who.role, who.id, None, who.name)

@@ -94,20 +94,24 @@ def backup_to_file(store: Store, path: Path) -> dict[str, int]:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise InvalidInput(
-            "backup", f"{path}: cannot be written ({exc.strerror or exc}); nothing was written"
+            "backup-unwritable", field="backup", path=str(path), reason=exc.strerror or str(exc)
         ) from None
     return counts
 
 
 class _Bad(ValueError):
-    """A value that does not fit its column; the message says what was expected."""
+    """A value that does not fit its column: a message key and its values."""
+
+    def __init__(self, key: str, **params):
+        self.key, self.params = key, params
+        super().__init__(key)
 
 
 def _value(column, value):
     """``value`` from the file as the column's Python value, or :class:`_Bad`."""
     if value is None:
         if not column.nullable:
-            raise _Bad("is empty (null); expected a value")
+            raise _Bad("backup-value-null")
         return None
     kind = _kind(column)
     what = {
@@ -126,16 +130,18 @@ def _value(column, value):
                 return base64.b64decode(value, validate=True)
         except (ValueError, binascii.Error):
             pass
-        raise _Bad(f"is {shown!r}; expected {what[kind]}")
+        raise _Bad("backup-value-kind", value=repr(shown), expected=what[kind])
     expected = column.type.python_type
     if expected is object:  # JSON: any JSON value
         return value
     if isinstance(value, bool) and expected is not bool or not isinstance(value, expected):
         names = {int: "a whole number", str: "text", bool: "true or false"}
-        raise _Bad(f"is {value!r}; expected {names.get(expected, expected.__name__)}")
+        raise _Bad(
+            "backup-value-kind", value=repr(value), expected=names.get(expected, expected.__name__)
+        )
     length = getattr(column.type, "length", None)
     if length is not None and len(value) > length:
-        raise _Bad(f"is {len(value)} characters long; expected at most {length}")
+        raise _Bad("backup-value-too-long", length=len(value), max=length)
     return value
 
 
@@ -150,11 +156,11 @@ def _read(
     the rows (a truncated or edited file). With ``schema``, a backup of another schema revision
     is refused before its rows are read."""
 
-    file = f"{source}: " if source else ""
+    file = source or "backup"
 
-    def bad(n: int, message: str):
+    def bad(n: int, key: str, **params):
         where = f"{source}:{n}" if source else f"line {n}"
-        return InvalidInput("backup", f"{where}: {message}", key="backup-malformed")
+        return InvalidInput(key, field="backup", where=where, **params)
 
     it = iter(lines)
     first = next(it, None)
@@ -163,31 +169,27 @@ def _read(
     except (json.JSONDecodeError, TypeError, RecursionError):
         header = None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise bad(1, f'not a Berdikari backup header; expected {{"format": "{FORMAT}", …}}')
+        raise bad(1, "backup-no-header", expected=f'{{"format": "{FORMAT}", …}}')
     if header.get("version") != VERSION:
-        raise bad(1, f"backup format version {header.get('version')!r} unknown; expected {VERSION}")
+        raise bad(1, "backup-version", version=repr(header.get("version")), expected=VERSION)
     if schema is not None and header.get("schema") != schema:
         raise InvalidInput(
-            "backup",
-            f"{file}the backup is at schema {header.get('schema')}, this database at "
-            f"{schema}; migrate one of them first (berdikari db upgrade/downgrade)",
+            "backup-schema", field="backup", where=file, found=header.get("schema"), schema=schema
         )
     tables = {t.name: t for t in Base.metadata.sorted_tables}
     expected = header.get("counts")
     if not isinstance(expected, dict) or not all(
         isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in expected.values()
     ):
-        raise bad(1, 'the header has no row counts; expected "counts": {table: rows, …}')
+        raise bad(1, "backup-no-counts", expected='"counts": {table: rows, …}')
     missing = sorted(set(tables) - set(expected))
     unknown = sorted(set(expected) - set(tables))
     if missing or unknown:
         raise bad(
             1,
-            "the header's row counts "
-            + (f"lack table(s) {', '.join(missing)}" if missing else "")
-            + ("; " if missing and unknown else "")
-            + (f"name table(s) this schema does not have: {', '.join(unknown)}" if unknown else "")
-            + "; expected one count for each table of this schema",
+            "backup-counts-tables",
+            missing=", ".join(missing) or "-",
+            unknown=", ".join(unknown) or "-",
         )
     rows: dict[str, list[dict]] = {name: [] for name in tables}
     for n, line in enumerate(it, start=2):
@@ -196,40 +198,42 @@ def _read(
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise bad(n, f"not a table row of this schema (not JSON: {exc.msg})") from None
+            raise bad(n, "backup-not-json", reason=exc.msg) from None
         except RecursionError:
-            raise bad(n, "not a table row of this schema (nested too deeply)") from None
+            raise bad(n, "backup-too-deep") from None
         if (
             not isinstance(rec, dict)
             or set(rec) != {"table", "row"}
             or not isinstance(rec["row"], dict)
         ):
-            raise bad(n, 'not a table row of this schema; expected {"table": …, "row": {…}}')
+            raise bad(n, "backup-not-a-row", expected='{"table": …, "row": {…}}')
         table = tables.get(rec["table"]) if isinstance(rec["table"], str) else None
         if table is None:
-            raise bad(n, f"not a table row of this schema: no table {rec['table']!r}")
+            raise bad(n, "backup-no-table", table=repr(rec["table"]))
         raw = rec["row"]
         columns = {c.name: c for c in table.columns}
         extra = sorted(set(raw) - set(columns))
         lacking = sorted(set(columns) - set(raw))
         if extra:
-            raise bad(n, f"table {table.name} has no column {', '.join(extra)}")
+            raise bad(n, "backup-extra-column", table=table.name, columns=", ".join(extra))
         if lacking:
-            raise bad(n, f"table {table.name} row lacks column {', '.join(lacking)}")
+            raise bad(n, "backup-lacks-column", table=table.name, columns=", ".join(lacking))
         row = {}
         for name, col in columns.items():
             try:
                 row[name] = _value(col, raw[name])
             except _Bad as exc:
-                raise bad(n, f"{table.name}.{name} {exc}") from None
+                raise bad(n, exc.key, column=f"{table.name}.{name}", **exc.params) from None
         rows[table.name].append(row)
     for name, found in rows.items():
         if len(found) != expected[name]:
             raise InvalidInput(
-                "backup",
-                f"{file}the file is truncated or was edited: table {name} has "
-                f"{len(found)} row(s), its header says {expected[name]}",
-                key="backup-malformed",
+                "backup-truncated",
+                field="backup",
+                where=file,
+                table=name,
+                found=len(found),
+                expected=expected[name],
             )
     return header, rows
 
@@ -244,9 +248,7 @@ def restore(store: Store, lines, source: str | None = None) -> dict[str, int]:
             if table.name in SEEDED:
                 continue
             if s.execute(select(func.count()).select_from(table)).scalar_one():
-                raise InvalidInput(
-                    "database", f"table {table.name} is not empty: restore needs an empty database"
-                )
+                raise InvalidInput("backup-not-empty", field="database", table=table.name)
         for name in SEEDED:
             s.execute(delete(Base.metadata.tables[name]))
         for table in Base.metadata.sorted_tables:
@@ -259,10 +261,11 @@ def restore(store: Store, lines, source: str | None = None) -> dict[str, int]:
                 except DBAPIError as exc:  # the whole transaction is rolled back
                     reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc)
                     raise InvalidInput(
-                        "backup",
-                        f"{source or 'backup'}: the rows of table {table.name} do not fit the database "
-                        f"({reason}); expected the rows of one backup, unedited",
-                        key="backup-malformed",
+                        "backup-rows-misfit",
+                        field="backup",
+                        where=source or "backup",
+                        table=table.name,
+                        reason=str(reason),
                     ) from None
         if store.dialect == "postgresql":
             for table in Base.metadata.sorted_tables:
@@ -280,12 +283,14 @@ def restore(store: Store, lines, source: str | None = None) -> dict[str, int]:
 def restore_from_file(store: Store, path: Path) -> dict[str, int]:
     path = Path(path)
     if not path.is_file():
-        raise InvalidInput("backup", f"{path}: file not found")
+        raise InvalidInput("backup-not-found", field="backup", path=str(path))
     try:
         with path.open("rb") as f:
             lines = list(_lines(f, path))
     except OSError as exc:
-        raise InvalidInput("backup", f"{path}: cannot be read ({exc.strerror})") from None
+        raise InvalidInput(
+            "backup-unreadable", field="backup", path=str(path), reason=exc.strerror
+        ) from None
     return restore(store, lines, str(path))
 
 
@@ -295,8 +300,4 @@ def _lines(f, path: Path):
         try:
             yield raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise InvalidInput(
-                "backup",
-                f"{path}:{n}: not UTF-8 text; expected a file written by berdikari backup",
-                key="backup-malformed",
-            ) from None
+            raise InvalidInput("backup-not-utf8", field="backup", where=f"{path}:{n}") from None

@@ -7,7 +7,7 @@ write adds an audit-log row in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -32,9 +32,17 @@ from berdikari.store.reference import (
     ACTION_STATUSES,
     MILESTONE_KINDS,
     PERMIT_MILESTONES,
-    VISIT_KINDS,
 )
-from berdikari.store.validate import SUMMARY_MAX, TITLE_MAX, a_date, an_id, one_of, text
+from berdikari.store.validate import (
+    TITLE_MAX,
+    VisitInput,
+    a_date,
+    an_id,
+    one_of,
+    text,
+    today,  # noqa: F401  (the day the standing counts from: standing.py and tests read it here)
+    validated,
+)
 from berdikari.store.views import (
     ActionView,
     MilestoneView,
@@ -46,36 +54,31 @@ from berdikari.store.views import (
 )
 
 
-def today() -> date:
-    return datetime.now(UTC).date()
-
-
 def _check_action(
     title: object,
     due_date: date | str | None = None,
     item_id: str | None = None,
     responsible: str = "owner",
     *,
-    where: str | None = None,
+    row: int | None = None,
 ) -> dict:
-    """The columns of a new action item, or :class:`InvalidInput`; ``where`` (``action 2``)
-    names the field when the action is one of several, so the message says which one."""
-    title = text(where or "title", title, TITLE_MAX)
-    due = a_date(where or "due_date", due_date, required=False)
-    responsible = one_of(where or "responsible", responsible, ACTION_RESPONSIBLE)
-    checklist_id = None
-    if item_id is not None:
-        try:
-            checklist_id = find_item(item_id).id
-        except InvalidInput:
-            if where is None:
-                raise
-            raise InvalidInput(
-                where,
-                f"{item_id} is not a checklist item ID",
-                key="not-a-checklist-item",
-                params={"item": item_id},
-            ) from None
+    """The columns of a new action item, or :class:`InvalidInput`; ``row`` (2 for the second)
+    is set on the error when the action is one of several, so the message says which one."""
+    try:
+        title = text("title", title, TITLE_MAX)
+        due = a_date("due_date", due_date, required=False)
+        responsible = one_of("responsible", responsible, ACTION_RESPONSIBLE)
+        checklist_id = None
+        if item_id is not None:
+            try:
+                checklist_id = find_item(item_id).id
+            except InvalidInput:
+                if row is None:
+                    raise
+                raise InvalidInput("not-a-checklist-item", field="item_id", item=item_id) from None
+    except InvalidInput as exc:
+        exc.row = row if row is not None else exc.row
+        raise
     return {
         "title": title,
         "due_date": due,
@@ -144,22 +147,18 @@ class CaseworkOps(Guarded):
 
         All or nothing: every file and action is checked before anything is written, and the
         visit, its files, its actions and their audit rows are one transaction. An error in
-        the n-th action names ``action n``; nothing is saved then."""
-        visited_on = a_date("visited_on", visited_on)
-        if visited_on > today():
-            raise InvalidInput(
-                "visited_on",
-                f"{visited_on} is in the future",
-                key="date-in-future",
-                params={"date": visited_on.isoformat()},
-            )
-        summary = text("summary", summary, SUMMARY_MAX)
-        kind = one_of("kind", kind, VISIT_KINDS)
-        met_with = text("met_with", met_with, 200, required=False)
+        the n-th action has ``row`` n; nothing is saved then."""
+        form = validated(
+            VisitInput, visited_on=visited_on, summary=summary, kind=kind, met_with=met_with
+        )
+        visited_on, summary, kind, met_with = (
+            form.visited_on,
+            form.summary,
+            str(form.kind),
+            form.met_with,
+        )
         checked_files = [check_evidence(name, content) for name, content in files]
-        checked_actions = [
-            _check_action(**dict(a), where=f"action {n}") for n, a in enumerate(actions, 1)
-        ]
+        checked_actions = [_check_action(**dict(a), row=n) for n, a in enumerate(actions, 1)]
         with self.store.write() as s:
             u = self._umkm(s, umkm_id)
             v = Visit(
@@ -308,7 +307,7 @@ class CaseworkOps(Guarded):
             if product_id is not None:
                 product = s.get(Product, an_id("product_id", product_id))
                 if product is None or product.umkm_id != u.id:
-                    raise InvalidInput("product_id", f"product {product_id} is not one of {u.code}")
+                    raise InvalidInput("product-of-other-umkm", field="product_id")
             x = Milestone(
                 umkm_id=u.id,
                 kind=kind,
@@ -317,6 +316,7 @@ class CaseworkOps(Guarded):
                 product_id=product_id,
                 note=note,
                 recorded_by=self.identity.name[:120],
+                recorded_by_role=self.identity.role,
             )
             s.add(x)
             if kind in PERMIT_MILESTONES and product is not None:

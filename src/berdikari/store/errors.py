@@ -1,28 +1,70 @@
 """The errors the store raises. Apps catch these and show them; nothing else.
 
-Messages are plain English sentences that name the field or checklist item at fault. They never
-contain a secret (PIN, password, hash). ``key`` is a stable identifier and ``params`` the values
-its sentence needs: the apps turn both into a sentence in the user's language
-(:func:`berdikari.apps.messages.error_text`), while the CLI and logs keep the English ``message``.
-An error raised without a key has its class's key (``invalid-input``, ``not-found`` …).
+An error carries a message KEY of the one catalogue (:data:`berdikari.messages.MESSAGES`), the
+field at fault (``field``: a store field name; ``item``: the checklist item ID it belongs to;
+``row``: the n-th entry of a form) and the values its sentence needs (``params``) — never a
+finished sentence, never a field packed into a string. :func:`berdikari.messages.error_text`
+says it in ``id`` or ``en``; ``str(error)`` and ``.message`` are its English sentence (the
+command line and the logs), ``repr`` shows key, field and values for developers. A key that is
+not in the catalogue is refused when the error is made (``ValueError``), so no raise site can
+pass a sentence instead of a key. No error ever holds a secret (PIN, password, hash).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from berdikari.messages import MESSAGES
+
 
 class StoreError(Exception):
-    """Base class of every error the store raises on purpose."""
+    """Base class of every error the store raises on purpose.
+
+    ``StoreError(key, field=..., item=..., row=..., **params)``; without a key, the class's
+    own (``invalid-input``, ``not-found`` …)."""
 
     key = "store-error"
 
-    def __init__(self, message: str, *, key: str | None = None, params: dict | None = None):
-        self.message = message
+    def __init__(
+        self,
+        key: str | None = None,
+        /,
+        *,
+        field: str | None = None,
+        item: str | None = None,
+        row: int | None = None,
+        **params: object,
+    ):
+        if stale := {"key", "message", "params"} & params.keys():
+            raise TypeError(f"{sorted(stale)}: pass the key first and the values as keywords")
         if key is not None:
             self.key = key
-        self.params: dict = dict(params or {})
-        super().__init__(message)
+        self.field = field
+        self.item = item
+        self.row = row
+        self.params: dict = params
+        if self.message_key not in MESSAGES:
+            raise ValueError(f"{self.message_key!r} is not a key of berdikari.messages.MESSAGES")
+        super().__init__(self.key)
+
+    @property
+    def message_key(self) -> str:
+        """The catalogue entry that says it (the key itself, unless a subclass picks a variant)."""
+        return self.key
+
+    @property
+    def message(self) -> str:
+        """The English sentence (command line, logs)."""
+        from berdikari.messages import error_text
+
+        return error_text(self, "en")
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        where = {k: v for k in ("field", "item", "row") if (v := getattr(self, k)) is not None}
+        return f"{type(self).__name__}({self.key!r}, {where | self.params})"
 
 
 class AccessDenied(StoreError):
@@ -32,15 +74,9 @@ class AccessDenied(StoreError):
 
 
 class InvalidInput(StoreError):
-    """Input that does not fit: ``field`` names the field or checklist item ID at fault."""
+    """Input that does not fit; ``field`` (and ``item`` or ``row``) says which."""
 
     key = "invalid-input"
-
-    def __init__(
-        self, field: str, message: str, *, key: str | None = None, params: dict | None = None
-    ):
-        self.field = field
-        super().__init__(f"{field}: {message}", key=key, params=params)
 
 
 class NotFound(StoreError):
@@ -56,12 +92,19 @@ class Conflict(StoreError):
 
 
 class AuthError(StoreError):
-    """Sign-in failed. ``key`` says why: ``bad-credentials``, ``locked`` or ``bad-format``.
+    """Sign-in failed. ``key`` says why: ``bad-credentials``, ``locked``, ``bad-format`` or
+    ``throttled`` (the web's rate limit); ``who`` (``owner`` or ``staff``) picks the words of
+    ``bad-credentials`` (UMKM code and PIN, or username and password). ``locked_until`` is set
+    when the account is locked (UTC)."""
 
-    ``locked_until`` is set when the account is locked (UTC).
-    """
-
-    def __init__(self, key: str, message: str, locked_until: datetime | None = None):
-        self.key = key
+    def __init__(
+        self, key: str, *, who: str = "owner", locked_until: datetime | None = None, **params
+    ):
+        self.who = who
         self.locked_until = locked_until
-        super().__init__(message)
+        super().__init__(key, **params)
+
+    @property
+    def message_key(self) -> str:
+        variant = f"{self.key}-{self.who}"
+        return variant if variant in MESSAGES else self.key

@@ -41,29 +41,18 @@ def check_evidence(filename: object, content: object) -> tuple[str, bytes, str]:
     if isinstance(content, memoryview | bytearray):
         content = bytes(content)
     if not isinstance(content, bytes) or not content:
-        raise InvalidInput(
-            "file", f"{filename} is empty", key="file-empty", params={"name": filename}
-        )
+        raise InvalidInput("file-empty", field="file", name=filename)
     if len(content) > EVIDENCE_MAX_BYTES:
         raise InvalidInput(
-            "file",
-            f"{filename} is {len(content) / 1048576:.1f} MB; at most "
-            f"{EVIDENCE_MAX_BYTES // 1048576} MB per file",
-            key="file-too-big",
-            params={
-                "name": filename,
-                "size": f"{len(content) / 1048576:.1f}",
-                "mb": EVIDENCE_MAX_BYTES // 1048576,
-            },
+            "file-too-big",
+            field="file",
+            name=filename,
+            size=f"{len(content) / 1048576:.1f}",
+            mb=EVIDENCE_MAX_BYTES // 1048576,
         )
     mime = sniff(content)
     if mime is None:
-        raise InvalidInput(
-            "file",
-            f"{filename} is not a JPEG or PNG photo or a PDF document",
-            key="file-type",
-            params={"name": filename},
-        )
+        raise InvalidInput("file-type", field="file", name=filename)
     return filename, content, mime
 
 
@@ -116,7 +105,7 @@ class EvidenceOps(Guarded):
             if visit_id is not None:
                 v = s.get(Visit, an_id("visit_id", visit_id))
                 if v is None or v.umkm_id != u.id:
-                    raise InvalidInput("visit_id", f"visit {visit_id} is not a visit to {u.code}")
+                    raise InvalidInput("visit-of-other-umkm", field="visit_id", id=visit_id)
             return _view(insert_evidence(self, s, u, checked, visit_id))
 
     @rights(owner="own", facilitator="assigned", manager=True)

@@ -345,6 +345,7 @@ class SignInHandler(OwnerHandler):
         self.page("owner/signin.html", code="", remember=True)
 
     async def post(self) -> None:
+        from berdikari.messages import error_text
         from berdikari.store.errors import AuthError
 
         code = self.get_body_argument("code", "").strip()[:40]
@@ -354,15 +355,7 @@ class SignInHandler(OwnerHandler):
         try:
             identity = await _sessions().sign_in_owner(self, code, pin, remember)
         except AuthError as exc:
-            why = {
-                "locked": t("Too many wrong tries. Wait a few minutes and try again.", lang),
-                "throttled": t(
-                    "Too many tries from this phone. Wait a minute and try again.", lang
-                ),
-                "bad-format": t(
-                    "A PIN has 6 digits. Enter the PIN your facilitator gave you.", lang
-                ),
-            }.get(exc.key, t("The UMKM code or the PIN is not right.", lang))
+            why = error_text(exc, lang)  # the one catalogue: berdikari.messages
             status = 429 if exc.key in ("locked", "throttled") else 400
             self.page("owner/signin.html", status, code=code, remember=remember, error=why)
             return
@@ -563,7 +556,7 @@ class ChecklistHandler(OwnerHandler):
             try:
                 await self._signed_in(me, checklist, context, category, route)
             except Exception as exc:  # noqa: BLE001  said plainly; nothing lost
-                from berdikari.apps.messages import error_text
+                from berdikari.messages import error_text
 
                 log.exception("Could not open the owner's assessment")
                 context["error"] = t(
@@ -678,7 +671,7 @@ class ResultFormHandler(OwnerHandler):
                     {k: (v, notes.get(k)) for k, v in answers.items()},
                 )
             except Exception as exc:  # noqa: BLE001
-                from berdikari.apps.messages import error_text
+                from berdikari.messages import error_text
 
                 error = t("Not saved. {why}", self.lang, why=error_text(exc, self.lang))
         category = self.get_body_argument("kategori", None)
@@ -733,7 +726,7 @@ class SaveHandler(JsonHandler):
     commit: ``{"saved": {item: value}, "refused": {item: reason}}``."""
 
     async def post(self) -> None:
-        from berdikari.apps.messages import error_text
+        from berdikari.messages import error_text
         from berdikari.store.errors import AccessDenied, Conflict, InvalidInput, NotFound
 
         lang = self.lang
@@ -818,7 +811,7 @@ class ScoreHandler(JsonHandler):
 
 class SubmitHandler(OwnerHandler):
     async def post(self) -> None:
-        from berdikari.apps.messages import error_text
+        from berdikari.messages import error_text
 
         me = await self.me_or_sign_in()
         if not me:

@@ -125,14 +125,11 @@ def staff_identity(handler) -> Identity | None:
     return store_sessions.identity_for_token(store_for(handler), token, "staff")
 
 
-def _refused(key: str, retry_after: float) -> AuthError:
+def _refused(key: str, retry_after: float, who: str) -> AuthError:
     """The refusal of a limit or a lock: one message whatever the cause (no minutes, which would
     differ between a real code's database lock and the limiter's), the end in ``locked_until``."""
-    return AuthError(
-        key,
-        "too many tries; wait a few minutes and try again",
-        utcnow() + timedelta(seconds=max(0.0, retry_after)),
-    )
+    until = utcnow() + timedelta(seconds=max(0.0, retry_after))
+    return AuthError(key, who=who, locked_until=until)
 
 
 async def _off_loop(fn, *args, **kwargs):
@@ -152,7 +149,7 @@ async def _attempt(handler, kind: str, account: str, check):
     lim = limiter(kind)
     refusal = lim.check(client, account)
     if refusal is not None:
-        raise _refused(refusal.key, refusal.retry_after)
+        raise _refused(refusal.key, refusal.retry_after, kind)
     lockout = web_lockout(store_for(handler).lockout)
     try:
         trusted = lim.trusted(client, account)
@@ -165,10 +162,10 @@ async def _attempt(handler, kind: str, account: str, check):
         if exc.key == "bad-credentials" and after is not None and after.key == "locked":
             # the failure that locks says so, as the store's own lock does; a made-up code
             # (which the store never locks) answers exactly like a real one
-            raise _refused("locked", after.retry_after) from None
+            raise _refused("locked", after.retry_after, kind) from None
         if exc.key == "locked":  # the store's lock, in the same words as the limiter's
             until = exc.locked_until or utcnow()
-            raise _refused("locked", (until - utcnow()).total_seconds()) from None
+            raise _refused("locked", (until - utcnow()).total_seconds(), kind) from None
         raise
     lim.succeeded(client, account)
     return identity
@@ -181,7 +178,7 @@ async def sign_in_owner(handler, code: str, pin: str, remember: bool) -> Identit
     """
     code = (code or "").strip().upper()
     if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
-        raise AuthError("bad-format", f"a PIN is exactly {PIN_LENGTH} digits (0-9)")
+        raise AuthError("bad-format", who="owner", digits=PIN_LENGTH)
     store = store_for(handler)
     identity = await _attempt(
         handler,

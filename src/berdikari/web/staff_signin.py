@@ -114,19 +114,6 @@ def texts(lang: str) -> dict[str, str]:
     }
 
 
-AUTH_MESSAGES = {
-    "bad-credentials": "The username or the password is not right.",
-    "bad-format": "The username or the password is not right.",
-    "locked": "Too many wrong tries. Wait a few minutes and try again.",
-    "throttled": "Too many sign-in tries from this device. Wait a few minutes and try again.",
-}
-
-
-def auth_message(key: str, lang: str) -> str:
-    """One sentence per refusal; none of them says whether the username exists."""
-    return t(AUTH_MESSAGES.get(key, AUTH_MESSAGES["bad-credentials"]), lang)
-
-
 def wrong_role_message(app_role: str, lang: str) -> str:
     if app_role == "manager":
         return t("This app is for programme managers. Facilitators use the facilitator app.", lang)
@@ -254,15 +241,15 @@ class SignInHandler(StaffPage):
         next_path = safe_next(self.base, self.get_body_argument("next", None))
         username = self.get_body_argument("username", "")
         password = self.get_body_argument("password", "")
-        if not username.strip() or not password or max(len(username), len(password)) > MAX_FIELD:
-            return self._refused(lang, next_path, username, "bad-credentials", 400)
         from berdikari.store.errors import AuthError
 
+        if not username.strip() or not password or max(len(username), len(password)) > MAX_FIELD:
+            refusal = AuthError("bad-credentials", who="staff")
+            return self._refused(lang, next_path, username, refusal)
         try:
             identity = await _sessions().sign_in_staff(self, username, password)
         except AuthError as exc:
-            status = 429 if exc.key == "throttled" else 400
-            return self._refused(lang, next_path, username, exc.key, status)
+            return self._refused(lang, next_path, username, exc)
         except Exception:  # noqa: BLE001  a store that cannot be reached: say so, keep the form
             log.exception("Staff sign-in failed")
             return self.finish(
@@ -294,7 +281,12 @@ class SignInHandler(StaffPage):
             return self.finish(page_html(self, self.base, lang, identity=identity))
         self.redirect(next_path or app_path(self.base, own), status=303)
 
-    def _refused(self, lang, next_path, username, key: str, status: int) -> None:
+    def _refused(self, lang, next_path, username, refusal) -> None:
+        """The form again with the one sentence of the catalogue (berdikari.messages) for the
+        refusal; none of them says whether the username exists."""
+        from berdikari.messages import error_text
+
+        status = 429 if refusal.key == "throttled" else 400
         if status == 429:
             self.set_header("Retry-After", "60")
         self.finish(
@@ -304,7 +296,7 @@ class SignInHandler(StaffPage):
                 lang,
                 next_path=next_path,
                 username=username,
-                error=auth_message(key, lang),
+                error=error_text(refusal, lang),
                 status=status,
             )
         )
