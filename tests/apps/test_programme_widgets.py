@@ -268,3 +268,15 @@ def test_export_is_in_the_readers_language_with_the_filters(world):
     first = re.search(r'href="data:[^;]+;base64,([^"]+)"', app.exports.value).group(1)
     text = base64.b64decode(first).decode("utf-8-sig")
     assert text.splitlines()[0].split(",")[0] == reports.header("umkm", "en")[0]
+
+
+def test_common_gaps_name_the_item_as_people_know_it_not_its_id():
+    from berdikari.apps.programme import gaps_html
+
+    checklist = load(CPPOB)
+    item = checklist.items[1]
+    html = gaps_html([(item.id, 2)], "id")
+    shown = re.sub(r"<[^>]+>", "", html)  # the text people read, without tags and attributes
+    assert checklist.title.get("id") in shown and "Pertanyaan 2" in shown
+    assert escape(item.requirement.get("id")) in html
+    assert item.id not in shown

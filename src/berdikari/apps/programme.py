@@ -227,11 +227,20 @@ def gaps_html(gaps: list[tuple[str, int]], lang: str, guide_base: str = "/") -> 
     """The gaps most common across the programme, with the guide to improve for each."""
     if not gaps:
         return f"<p>{escape(t('No gaps recorded yet.', lang))}</p>"
-    items = {i.id: i for c in load_all().values() for i in c.items}
+    # an item as people know it (its checklist and question number), never its stored ID
+    items = {
+        i.id: (c, number, i) for c in load_all().values() for number, i in enumerate(c.items, 1)
+    }
     rows = []
     for item_id, n in gaps:
-        item = items.get(item_id)
-        text = item.requirement.get(lang) if item else item_id
+        found = items.get(item_id)
+        item = found[2] if found else None
+        text = (
+            f"{found[0].title.get(lang)}, {t('Question {n}', lang, n=found[1])}: "
+            f"{item.requirement.get(lang)}"
+            if found
+            else item_id
+        )
         link = (
             f' <a href="{escape(guide_url(item.guide, guide_base))}" target="_blank" '
             f'rel="noopener">{escape(t("Guide", lang))}</a>'
@@ -240,7 +249,7 @@ def gaps_html(gaps: list[tuple[str, int]], lang: str, guide_base: str = "/") -> 
         )
         rows.append(
             f'<li data-item="{escape(item_id)}" data-count="{int(n)}"><strong>{int(n)}</strong> '
-            f"UMKM · {escape(item_id)}: {escape(text)}{link}</li>"
+            f"UMKM · {escape(text)}{link}</li>"
         )
     return f'<ol class="bdk-common-gaps">{"".join(rows)}</ol>'
 
