@@ -74,6 +74,44 @@ def _evidence(w):
     return w.fa.add_evidence(w.u1.id, "foto.png", b"\x89PNG\r\n\x1a\n0000").id
 
 
+def _product(w):
+    return w.admin.add_product(w.u1.id, "Amplang Uji", "pangan-olahan").id
+
+
+def _listing(w):
+    product_id = _product(w)
+    return w.owner1.set_showcase_choices(w.u1.id, product_id, description="Renyah").listing_id
+
+
+def _consented_product(w):
+    product_id = _product(w)
+    w.owner1.set_showcase_choices(w.u1.id, product_id, description="Renyah")
+    return product_id
+
+
+def _showcase_photo(w):
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (1, 2, 3)).save(buf, "PNG")
+    product_id = _product(w)
+    return w.owner1.set_showcase_choices(
+        w.u1.id, product_id, photo=buf.getvalue(), show_photo=True
+    ).photo_id
+
+
+def _handover(w):
+    return w.admin.record_handover_event(
+        "Penyerahan", date(2026, 11, 1), "Aula", [{"umkm_id": w.u1.id, "kind": "completion"}]
+    )
+
+
+def _showcase_term(w):
+    return w.admin.add_showcase_term("award", "Penghargaan Uji", "Test award").id
+
+
 PNG = b"\x89PNG\r\n\x1a\n0000"
 U1 = "u1"  # the call is about UMKM 1
 NONE = None  # about no particular UMKM (or all of them at once)
@@ -246,6 +284,77 @@ CASES = [
     ),
     Case("evidence", lambda w, _: {"umkm_id": w.u1.id}),
     Case("evidence_content", lambda w, e: {"evidence_id": e}, setup=_evidence),
+    # the Etalase (berdikari.store.showcase)
+    Case("showcase_terms", lambda w, _: {"kind": "speciality"}, about=NONE),
+    Case(
+        "add_showcase_term",
+        lambda w, _: {"kind": "speciality", "label_id": "Kue lam", "label_en": "Lam cake"},
+        about=NONE,
+    ),
+    Case(
+        "set_showcase_term_active",
+        lambda w, t: {"term_id": t, "active": False},
+        setup=_showcase_term,
+        about=NONE,
+    ),
+    Case("showcase_of", lambda w, _: {"umkm_id": w.u1.id}),
+    Case(
+        "set_showcase_choices",
+        lambda w, p: {
+            "umkm_id": w.u1.id,
+            "product_id": p,
+            "description": "x",
+            "owner_present": True,
+        },
+        setup=_product,
+    ),
+    Case(
+        "revoke_showcase_consent",
+        lambda w, p: {"umkm_id": w.u1.id, "product_id": p},
+        setup=_consented_product,
+    ),
+    Case(
+        "showcase_queue",
+        lambda w, _: {},
+        about=LIST,
+        setup=lambda w: (
+            _listing(w),
+            w.owner2.set_showcase_choices(
+                w.u2.id, w.admin.add_product(w.u2.id, "Jamu", "obat-tradisional").id
+            ),
+        ),
+        ids=lambda r: {x.umkm_id for x in r},
+    ),
+    Case("preview_listing", lambda w, x: {"listing_id": x}, setup=_listing),
+    Case("approve_listing", lambda w, x: {"listing_id": x}, setup=_listing),
+    Case("take_down_listing", lambda w, x: {"listing_id": x, "reason": "uji"}, setup=_listing),
+    Case("showcase_photo", lambda w, x: {"photo_id": x}, setup=_showcase_photo),
+    Case(
+        "record_handover_event",
+        lambda w, _: {
+            "title": "Penyerahan",
+            "held_on": date(2026, 11, 1),
+            "place": "Aula",
+            "entries": [{"umkm_id": w.u1.id, "kind": "completion"}],
+        },
+        about=NONE,
+    ),
+    Case(
+        "add_handover_entries",
+        lambda w, ev: {"event_id": ev.id, "entries": [{"umkm_id": w.u1.id, "kind": "completion"}]},
+        setup=_handover,
+        about=NONE,
+    ),
+    Case(
+        "remove_handover_entry",
+        lambda w, ev: {"entry_id": ev.entries[0].id},
+        setup=_handover,
+        about=NONE,
+    ),
+    Case("handover_events", lambda w, _: {}, about=NONE),
+    Case("handover_event", lambda w, ev: {"event_id": ev.id}, setup=_handover, about=NONE),
+    Case("handover_candidates", lambda w, _: {}, about=NONE),
+    Case("showcase_figures", lambda w, _: {}, about=LIST),
 ]
 BY_NAME = {c.name: c for c in CASES}
 

@@ -15,11 +15,13 @@ Usage::
     me = sign_in_owner(store, "PKY-0001", "123456")
     svc = Service(store, me)
 
-Errors (all subclasses of ``StoreError``, each with ``.message``, a stable ``.key`` and ``.params``):
-``AccessDenied`` (not your data or role), ``InvalidInput`` (``.field`` names the field or
-checklist item ID), ``NotFound`` (managers only; others get AccessDenied), ``Conflict`` (a
-colliding concurrent write; nothing saved), ``AuthError`` (sign-in: ``bad-format``,
-``bad-credentials``, ``locked`` with ``.locked_until``).
+Errors (all subclasses of ``StoreError``: a key of the one catalogue :mod:`berdikari.messages`,
+``.params``, and ``.message``, its English sentence; ``error_text(e, lang)`` says it in either
+language): ``AccessDenied`` (not your data or role), ``InvalidInput`` (``.field`` names the
+field, ``.item`` the checklist item, ``.row`` the n-th entry of a form), ``NotFound``
+(managers only; others get AccessDenied), ``Conflict`` (a colliding concurrent write; nothing
+saved), ``AuthError`` (sign-in: ``bad-format``, ``bad-credentials``, ``locked`` with
+``.locked_until``).
 
 Rights are declared once, on each method (``@rights`` in :mod:`berdikari.store.access`), and the
 index below is generated from those declarations when this module is imported (``help()`` or
@@ -51,6 +53,7 @@ from berdikari.store.errors import (
 )
 from berdikari.store.evidence import EvidenceOps
 from berdikari.store.exports import ExportOps
+from berdikari.store.showcase import ShowcaseOps
 from berdikari.store.standing import StandingOps
 
 __all__ = [
@@ -64,7 +67,9 @@ __all__ = [
 ]
 
 
-class Service(AssessmentOps, CaseworkOps, AdminOps, ExportOps, StandingOps, EvidenceOps):
+class Service(
+    AssessmentOps, CaseworkOps, AdminOps, ExportOps, StandingOps, EvidenceOps, ShowcaseOps
+):
     """``Service(store, identity)``: every read and write of one acting identity."""
 
 
