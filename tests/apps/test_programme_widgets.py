@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+from datetime import date
 from html import escape
 
 import pytest
@@ -245,6 +246,10 @@ def test_no_level_yet_is_said_in_words_and_empty_months_show_zero(world):
     assert [x["key"] for x in lines] == ["2026-11", "2026-12", "2027-01", "2027-02"]
     assert lines[1] == {"key": "2026-12", "enrolled": 0, "meets_standard": 0, "permits": 0}
     assert lines[3]["enrolled"] == 3
+    # up to this month: the months since the last event are counted too, as zeros
+    later = fill_months(lines[:1], until=date(2027, 1, 15))
+    assert [x["key"] for x in later] == ["2026-11", "2026-12", "2027-01"]
+    assert later[-1]["permits"] == 0
 
 
 def test_export_is_in_the_readers_language_with_the_filters(world):

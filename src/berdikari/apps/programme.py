@@ -140,13 +140,15 @@ def in_words(counts: dict, words) -> dict:
     return {words(k): v for k, v in counts.items()}
 
 
-def fill_months(lines: list[dict]) -> list[dict]:
-    """Every month from the first to the last with an event: a month without one shows zeros
-    (a gap in the table would read as a month that was not counted)."""
+def fill_months(lines: list[dict], until: date | None = None) -> list[dict]:
+    """Every month from the first with an event to the last (or to ``until``'s month, when
+    later): a month without one shows zeros (a gap would read as a month not counted)."""
     if not lines:
         return lines
     got = {line["key"]: line for line in lines}
     first, last = min(got), max(got)
+    if until is not None:
+        last = max(last, until.strftime("%Y-%m"))
     y, m = int(first[:4]), int(first[5:7])
     out = []
     while f"{y:04d}-{m:02d}" <= last:
@@ -188,7 +190,7 @@ def figure_rows_html(rows: list, key: str, lang: str) -> str:
 def by_table_html(lines: list[dict], dimension: str, lang: str) -> str:
     labels = headline_labels(lang)
     if dimension == "month":
-        lines = fill_months(lines)
+        lines = fill_months(lines, until=date.today())
         cols = [
             ("key", t("Month", lang)),
             ("enrolled", labels["enrolled"]),
@@ -592,7 +594,7 @@ class ProgrammeApp(AppShell):
                 svc, buf, lang=lang, filters=self.state.filters, fmt="xlsx", rows=rows
             )
             data = buf.getvalue()
-        except Exception as exc:  # noqa: BLE001  ExportTooLarge, StoreError
+        except Exception as exc:  # noqa: BLE001  StoreError
             self.exports.value = f'<p class="bdk-error">{escape(error_text(exc, lang))}</p>'
             return
         name = f"berdikari-program-{date.today().isoformat()}.xlsx"
