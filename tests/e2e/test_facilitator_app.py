@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 
 from berdikari.checklists import load
+from berdikari.i18n import t
 from berdikari.store import open_store
 from berdikari.store.auth import system_identity
 from berdikari.store.service import Service
@@ -133,3 +134,79 @@ def test_the_owner_sees_the_action_the_facilitator_set(server, page, browser_con
     assert owner.locator(".bdk-owner-actions script, .bdk-owner-actions lemari").count() == 0
     assert owner.evaluate("document.documentElement.scrollWidth") <= 360
     assert external_requests(owner) == []
+
+
+def _umkm_page(page, server, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    _sign_in(page, server["base"], "pendamping.a")
+    _case(page, server["u1"].code).locator("button.bdk-open-case").click()
+    page.locator(".bdk-history").wait_for()
+    page.locator(".bdk-history-chart svg").first.wait_for()
+
+
+def _labels_above_fields(page) -> list[str]:
+    """The fields whose label is missing, hidden, or not above the field."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll(
+              '.bdk-app select, .bdk-app input:not([type=file]), .bdk-app textarea')]
+          .filter(e => e.offsetHeight > 0)
+          .filter(e => { const l = e.closest('.widget-inline-hbox, .widget-textarea, .widget-datepicker, .widget-combobox')
+                           ?.querySelector(':scope > label');
+            if (!l || l.offsetHeight === 0 || !l.innerText.trim()) return true;
+            return l.getBoundingClientRect().bottom > e.getBoundingClientRect().top + 1; })
+          .map(e => e.outerHTML.slice(0, 100))"""
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_umkm_page_and_visit_form_read_at_desktop_and_phone_width(server, page, width):
+    """Issue 16: on the UMKM page and the visit form no control covers another, every field has
+    a label above it, no table heading breaks a word, the progress chart has a legend with the
+    owner's and the facilitator's series and alt text, and axe finds nothing critical or serious."""
+    from tests.e2e.axe import assert_no_serious
+    from tests.e2e.test_programme_app import BROKEN_WORDS, OVERLAPS, SHOTS
+
+    _umkm_page(page, server, width)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tall = page.evaluate("() => document.querySelector('.bdk-app').scrollHeight") + 200
+    page.set_viewport_size({"width": width, "height": tall})
+    page.screenshot(path=str(SHOTS / f"facilitator-umkm-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": width, "height": 800})
+    assert page.evaluate(OVERLAPS) == []
+    assert _labels_above_fields(page) == []
+    assert page.evaluate(BROKEN_WORDS, ".bdk-app th") == []
+    chart = page.locator(".bdk-history-chart").first
+    legend = chart.locator("svg .legends text").evaluate_all("els => els.map(e => e.textContent)")
+    assert legend == [t("Owner's self-assessment", "id"), t("Verified by the facilitator", "id")]
+    series = chart.locator("svg g.series").evaluate_all(
+        "els => [...new Set(els.map(e => e.getAttribute('class').match(/serie-\\d+/)[0]))]"
+    )
+    assert sorted(series) == ["serie-0", "serie-1"]  # two separate lines, as the legend says
+    assert "Kesiapan dari waktu ke waktu" in (
+        chart.locator("svg").get_attribute("aria-label") or ""
+    )
+    assert chart.locator("table.bdk-history-table tbody tr").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_no_serious(page, where=f"facilitator UMKM page at {width} px")
+
+    page.locator("button.bdk-new-visit").click()
+    page.locator(".bdk-action-item-0 input").wait_for()
+    assert page.evaluate(OVERLAPS) == []
+    assert _labels_above_fields(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_no_serious(page, where=f"visit form at {width} px")
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_my_umkm_list_reads_at_desktop_and_phone_width(server, page, width):
+    from tests.e2e.axe import assert_no_serious
+    from tests.e2e.test_programme_app import BROKEN_WORDS, OVERLAPS
+
+    page.set_viewport_size({"width": width, "height": 800})
+    _sign_in(page, server["base"], "pendamping.a")
+    _case(page, server["u1"].code).wait_for()
+    assert page.evaluate(OVERLAPS) == []
+    assert _labels_above_fields(page) == []
+    assert page.evaluate(BROKEN_WORDS, ".bdk-case") == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_no_serious(page, where=f"facilitator list at {width} px")
