@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 
-PAGE_MODULES: tuple[str, ...] = ("staff_signin", "owner_app", "etalase")
+PAGE_MODULES: tuple[str, ...] = ("staff_signin", "owner_app", "etalase", "etalase_admin")
 """Modules (under ``berdikari.web``) whose ``handlers(base_url)`` the server installs, in order."""
 
 

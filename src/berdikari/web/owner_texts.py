@@ -41,6 +41,7 @@ def texts(lang: str) -> dict[str, str]:
         "back": t("Back", lang),
         "signed_in_as": t("Signed in", lang),
         "signout": t("Sign out", lang),
+        "etalase": t("Etalase: show your products", lang),
         "what_make": t("What do you make?", lang),
         "see_route": t("Show my permit route", lang),
         "your_route": t("Your permit route", lang),
