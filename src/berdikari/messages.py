@@ -277,6 +277,12 @@ def _thing(thing: object, lang: str) -> str:
     return t(THINGS[thing], lang) if thing in THINGS else str(thing)
 
 
+def sentence(key: str, lang: str, *, field: str | None = None, **values: object) -> str:
+    """The catalogue's sentence for ``key`` when a page says it without an error (a view that
+    finds nothing to verify, a page that failed); ``field`` named as :func:`field_label` does."""
+    return t(MESSAGES[key], lang, field=field_label(field, lang), **values)
+
+
 def error_text(exc: BaseException, lang: str) -> str:
     """What to show for ``exc`` in ``lang`` (``id`` or ``en``): one plain sentence, never a class
     name or traceback. A store error speaks through its key; any other exception gives

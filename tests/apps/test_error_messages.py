@@ -253,3 +253,17 @@ def test_the_catalogue_module_imports_neither_the_store_nor_the_apps():
         a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
     }
     assert not any(m.startswith(("berdikari.store", "berdikari.apps")) for m in imported)
+
+
+def test_each_sentence_of_the_catalogue_is_written_only_there():
+    """No page, app or command line keeps its own copy of an error or sign-in sentence (there
+    were three sets of sign-in words): every msgid of MESSAGES appears only in messages.py."""
+    sentences = set(MESSAGES.values())
+    copies = []
+    for path in SRC.rglob("*.py"):
+        if path.name == "messages.py" and path.parent == SRC:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in sentences:
+                copies.append(f"{path.relative_to(SRC)}:{node.lineno}: {node.value!r}")
+    assert copies == []

@@ -20,9 +20,10 @@ from berdikari.apps import widgets as ui
 from berdikari.apps.staff import error_text
 from berdikari.checklists import load_all
 from berdikari.i18n import t
+from berdikari.messages import sentence
 from berdikari.scoring import ANSWERS, refused_na
 from berdikari.store.errors import InvalidInput
-from berdikari.store.evidence import EVIDENCE_MAX_BYTES, sniff
+from berdikari.store.evidence import EVIDENCE_MAX_BYTES, check_evidence
 
 ACTION_ROWS = 3
 FIELD = {"layout": ui.FULL, "style": {"description_width": "initial"}}
@@ -66,7 +67,7 @@ def verify_form(app) -> list:
     c = load_all().get(a.checklist_id)
     back = ui.button(t("Back", lang), lambda: app.go("umkm"), "bdk-back")
     if a.status != "submitted" or c is None:
-        return [ui.html(_error(t("This assessment is not waiting for verification.", lang))), back]
+        return [ui.html(_error(sentence("not-submitted", lang))), back]
     rows: dict[str, tuple[w.ToggleButtons, w.Text]] = {}
     owner_na = [i for i in c.items if (g := a.answers.get(i.id)) is not None and g.value == "na"]
     out: list = [
@@ -194,20 +195,12 @@ def verify_form(app) -> list:
 
 # --- record a visit --------------------------------------------------------------------------------
 def file_problem(name: str, content: bytes, lang: str) -> str | None:
-    """Why an evidence file cannot be kept (too big, not JPEG/PNG/PDF by its bytes), or None.
-    The service layer checks the same again when it stores the file."""
-    if not content:
-        return t("{name} is empty.", lang, name=name)
-    if len(content) > EVIDENCE_MAX_BYTES:
-        return t(
-            "{name} is {size} MB; at most {mb} MB per file.",
-            lang,
-            name=name,
-            size=f"{len(content) / 1048576:.1f}",
-            mb=EVIDENCE_MAX_BYTES // 1048576,
-        )
-    if sniff(content) is None:
-        return t("{name} is not a JPEG or PNG photo or a PDF document.", lang, name=name)
+    """Why an evidence file cannot be kept (too big, not JPEG/PNG/PDF by its bytes), or None:
+    the store's own check (the service checks it again when it stores the file)."""
+    try:
+        check_evidence(name, content)
+    except InvalidInput as exc:
+        return error_text(exc, lang)
     return None
 
 

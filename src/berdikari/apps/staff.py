@@ -32,6 +32,7 @@ from berdikari import vocab
 from berdikari.apps import widgets as ui
 from berdikari.i18n import t
 from berdikari.messages import error_text as error_text  # the one error → sentence function
+from berdikari.messages import sentence
 
 log = logging.getLogger("berdikari.apps.staff")
 log.addHandler(logging.NullHandler())  # never onto the page (kernel stderr is shown)
@@ -243,7 +244,7 @@ def signout_html(lang: str, xsrf: str | None) -> str:
 
 
 def session_ended(lang: str) -> str:
-    return t("Your session has ended. Sign in again.", lang)
+    return sentence("session-ended", lang)
 
 
 def open_from_page(app, page: PageSignIn, role: str, first_view: str) -> None:

@@ -40,6 +40,7 @@ from tornado import web
 from berdikari import routes, scoring, versions
 from berdikari.checklists import Checklist, guide_url, load_all
 from berdikari.i18n import t
+from berdikari.messages import sentence
 from berdikari.owner_report import (
     Header,
     answer_label,
@@ -291,7 +292,7 @@ class OwnerHandler(web.RequestHandler):
         elif status_code == 404:
             why = t("This page does not exist.", lang)
         else:
-            why = t("Something went wrong. Nothing was lost; try again.", lang)
+            why = sentence("store-error", lang)  # the catalogue's fallback (berdikari.messages)
         self.set_header("Cache-Control", "no-store")
         if self.request.path.startswith(self.root + "api/"):
             self.set_header("Content-Type", "application/json")
