@@ -9,7 +9,6 @@ server (it waits for a sign-in a web page cannot give).
 from __future__ import annotations
 
 import urllib.request
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -22,6 +21,7 @@ from berdikari.store.service import Service
 from tests.apps.staff_seed import CPPOB, EVIL_NAME, PASSWORD, identity
 from tests.e2e.axe import assert_no_serious
 from tests.e2e.conftest import external_requests
+from tests.e2e.layout import BROKEN_WORDS, OVERLAPS, SHOTS, screenshot  # noqa: F401  SHOTS: H5
 from tests.e2e.server_fixture import staff_programme
 from tests.e2e.staff_helpers import sign_in_staff
 
@@ -120,48 +120,6 @@ def test_the_analysis_example_shows_no_data_on_the_server(server):
     assert server["u1"].code not in body and "Jamu Sehat Budi" not in body
 
 
-SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
-
-OVERLAPS = """() => {
-  const els = [...document.querySelectorAll(
-    '.bdk-app button, .bdk-app select, .bdk-app input, .bdk-app a, .bdk-app textarea')]
-    .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; });
-  const box = e => { const r = e.getBoundingClientRect();
-    return {x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height}; };
-  const name = e => e.tagName + '.' + [...e.classList].join('.') + ' ' +
-    (e.innerText || e.value || '').slice(0, 30);
-  const out = [];
-  for (let i = 0; i < els.length; i++) for (let j = i + 1; j < els.length; j++) {
-    const a = els[i], b = els[j];
-    if (a.contains(b) || b.contains(a)) continue;
-    const p = box(a), q = box(b);
-    const dx = Math.min(p.x + p.w, q.x + q.w) - Math.max(p.x, q.x);
-    const dy = Math.min(p.y + p.h, q.y + q.h) - Math.max(p.y, q.y);
-    if (dx > 1 && dy > 1) out.push(name(a) + ' × ' + name(b));
-  }
-  return out;
-}"""
-
-BROKEN_WORDS = """(sel) => {
-  // a word is broken when its letters are laid out on more than one line
-  const out = [];
-  for (const cell of document.querySelectorAll(sel)) {
-    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const re = /\\S+/g; let m;
-      while ((m = re.exec(n.data))) {
-        const r = document.createRange();
-        r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
-        const tops = new Set([...r.getClientRects()].filter(x => x.width > 0)
-                                                     .map(x => Math.round(x.top)));
-        if (tops.size > 1) out.push(m[0]);
-      }
-    }
-  }
-  return out;
-}"""
-
-
 def _overview(page, server, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 800})
     _sign_in(page, server["base"], "manajer")
@@ -174,12 +132,7 @@ def test_dashboard_reads_at_desktop_and_phone_width(server, page, width):
     """Issue 16: no control covers another, no word broken in a heading or a name, the headline
     as cards that say what they count, tables as lists on a phone, axe 0 critical/serious."""
     _overview(page, server, width)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    # the whole dashboard in one picture: the page scrolls inside Voila's own container
-    tall = page.evaluate("() => document.querySelector('.bdk-app').scrollHeight") + 200
-    page.set_viewport_size({"width": width, "height": tall})
-    page.screenshot(path=str(SHOTS / f"programme-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": width, "height": 800})
+    screenshot(page, "programme", width)
     assert page.evaluate(OVERLAPS) == []
     cards = page.locator(".bdk-kpi-card")
     assert cards.count() >= 6
