@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from berdikari import reports, stats
-from berdikari.apps.programme import ProgrammeApp
+from berdikari.apps.programme import ProgrammeApp, dimension_label
 from berdikari.apps.staff import StaffSession
 from berdikari.checklists import load
 from berdikari.store import open_store
@@ -285,3 +285,21 @@ def test_common_gaps_name_the_item_as_people_know_it_not_its_id():
     assert checklist.title.get("id") in shown and "Pertanyaan 2" in shown
     assert escape(item.requirement.get("id")) in html
     assert item.id not in shown
+
+
+def test_a_group_without_organisation_or_facilitator_is_named_in_words():
+    from berdikari.apps.programme import by_table_html
+
+    line = {"key": "—", "enrolled": 2, "assessed": 0, "verified": 0, "meets_standard": 0}
+    line |= {"with_permit": 0, "stuck": 2}
+    for dimension, words in (
+        ("organisation", "Tanpa lembaga"),
+        ("facilitator", "Belum ada pendamping"),
+        ("category", "Belum ada jenis produk"),
+    ):
+        html = by_table_html([line], dimension, "id")
+        assert (
+            f'data-col="key" data-label="{escape(dimension_label(dimension, "id"))}">{words}<'
+            in html
+        )
+        assert ">—<" not in html

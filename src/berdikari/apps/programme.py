@@ -198,9 +198,18 @@ def by_table_html(lines: list[dict], dimension: str, lang: str) -> str:
             ("permits", labels["permits"]),
         ]
     else:
+        none = {  # a group of UMKM without the thing, in words ("—" says nothing)
+            "category": t("No product category yet", lang),
+            "organisation": t("No organisation", lang),
+            "facilitator": t("No facilitator yet", lang),
+        }.get(dimension, stats.NONE)
+        lines = [{**line, "key": none} if line["key"] == stats.NONE else line for line in lines]
         if dimension == "category":  # the stored key in words ("pangan-olahan" is no heading)
             lines = [
-                {**line, "key": vocab.ProductCategory.label_of(line["key"], lang)} for line in lines
+                line
+                if line["key"] == none
+                else {**line, "key": vocab.ProductCategory.label_of(line["key"], lang)}
+                for line in lines
             ]
         cols = [("key", dimension_label(dimension, lang))] + [
             (k, labels[k])
