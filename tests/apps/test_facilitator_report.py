@@ -42,6 +42,16 @@ def test_history_chart_has_two_labelled_series_a_legend_alt_text_and_a_table():
     assert len(set(re.findall(r'class="series serie-(\d+)', html))) == 2
     legend = re.findall(r'class="legend [^"]*"><rect[^>]*/><text[^>]*>([^<]+)</text>', html)
     assert legend == ["Penilaian mandiri pemilik", "Diverifikasi pendamping"]
+    # each point on its own series' line: the owner's two, the facilitator's one
+    values: dict[str, list[str]] = {}
+    series = None
+    for serie, value in re.findall(
+        r'class="series serie-(\d)[^"]*"|<desc class="value">([^<]+)</desc>', html
+    ):
+        series = serie or series
+        if value:
+            values.setdefault(series, []).append(value)
+    assert values == {"0": ["2026-01-05: 40%", "2026-03-02: 80%"], "1": ["2026-01-20: 30%"]}
     assert '<svg role="img" aria-label="Kesiapan dari waktu ke waktu: 2 penilaian' in html
     assert not re.search(r"<script|href=\"(https?:)?//", html)  # no JavaScript, no CDN
     rows = re.findall(r"<tr class=\"bdk-history-(\w+)\"><td[^>]*>([\d-]+)</td>", html)

@@ -65,13 +65,17 @@ def test_facilitator_verifies_and_records_a_visit_with_an_action(server, page):
     page.locator("button.bdk-verify-save").click()
     page.get_by_text("Terverifikasi dengan 0 koreksi", exact=False).wait_for()
 
-    # record a visit with one action for a checklist item
-    item = load(CPPOB).items[4].id
+    # record a visit with one action for an open finding, picked from the list in words
+    item = load(CPPOB).items[0].id  # the owner answered every item yes but the first
     due = (date.today() + timedelta(days=14)).isoformat()
     page.locator("button.bdk-new-visit").click()
     page.locator(".bdk-visit-met input").fill("Ibu Sari <pemilik>")
     page.locator(".bdk-visit-findings textarea").fill("Tempat cuci tangan belum ada.")
-    page.locator(".bdk-action-item-0 input").fill(item)
+    offered = page.locator(".bdk-action-item-0 datalist option").evaluate_all(
+        "os => os.map(o => o.value)"
+    )
+    assert len(offered) == 1 and item not in offered[0] and " · 1. " in offered[0], offered
+    page.locator(".bdk-action-item-0 input").fill(offered[0])
     page.locator(".bdk-action-title-0 input").fill("Pasang wastafel <cuci tangan>")
     page.locator(".bdk-action-due-0 input").fill(due)
     page.locator("button.bdk-visit-save").click()
