@@ -7,8 +7,9 @@ Chromium (the flags of tests/e2e/conftest.py) at a phone-sized viewport, a fresh
 Bytes are what the server wrote (status lines, headers, compressed bodies), so that the search
 worker's own requests count too; cache hits cost nothing. Also measured without compression.
 
-Targets: first visit < 500 KB, next page (navigation.instant) < 100 KB. Prints figures; asserts
-nothing. Run: .venv/bin/python benchmarks/bench_site_weight.py
+Targets: first visit < 500 KB, next page (navigation.instant) < 100 KB. Then the Etalase's product
+page on a real server (target <= 150 KB with its photo; :func:`measure_etalase`). Prints figures;
+asserts nothing. Run: .venv/bin/python benchmarks/bench_site_weight.py
 """
 
 from __future__ import annotations
@@ -159,6 +160,56 @@ def _line(name: str, value: float, target: int) -> str:
     return f"{name:<12} {value / 1024:7.1f} KB  (target < {target // 1024} KB) {verdict}"
 
 
+TARGET_ETALASE = 150 * 1024
+"""An Etalase product page on a first visit at 360 px, its photo included (issue 15)."""
+
+
+def measure_etalase(browser) -> None:
+    """The Etalase: a real ``berdikari serve`` on a seeded database (the tests' showcase, a
+    1200x900 camera-like photo), one product page in a fresh profile at 360 px, scrolled to the
+    end so the lazy images load. Baseline from the same run: the original photo's bytes, what the
+    page would carry without the server-side resizing."""
+    from tests.e2e.server_fixture import running_server
+    from tests.web.etalase_seed import seed
+
+    from berdikari.store import open_store
+
+    with tempfile.TemporaryDirectory(prefix="bdk-bench-etalase-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'etalase.db'}"
+        store = open_store(url)
+        seeded = seed(store)
+        photo = (
+            store.engine.connect()
+            .exec_driver_sql("SELECT length(content) FROM showcase_photo")
+            .scalar()
+        )
+        with running_server(Path(tmp), url) as base:
+            sizes = []
+            for _ in range(RUNS):
+                ctx = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+                page = ctx.new_page()
+                got: list = []
+                page.on("response", lambda r, got=got: got.append(r))
+                page.goto(f"{base}/etalase/produk/{seeded['slug']}")
+                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+                page.wait_for_load_state("networkidle")
+                rows = []
+                for r in got:
+                    n = r.request.sizes()
+                    rows.append((n["responseBodySize"] + n["responseHeadersSize"], r.url))
+                sizes.append(rows)
+                ctx.close()
+        store.close()
+    totals = [sum(n for n, _ in rows) for rows in sizes]
+    print(f"\n== Etalase product page, first visit at 360 px; median of {RUNS} runs")
+    print(_line("product page", statistics.median(totals), TARGET_ETALASE))
+    print(
+        f"{'baseline':<12} {photo / 1024:7.1f} KB  the original photo alone (sent without resizing)"
+    )
+    print("its requests (bytes received, url):")
+    print("\n".join(f"  {n:>8} {u}" for n, u in sorted(sizes[0], reverse=True)))
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -185,6 +236,7 @@ def main() -> None:
                     print("\n".join("  " + u for u in sorted(runs[0]["first_urls"], reverse=True)))
                     print("on the next page:")
                     print("\n".join("  " + u for u in sorted(runs[0]["next_urls"], reverse=True)))
+            measure_etalase(browser)
             browser.close()
 
 

@@ -12,6 +12,7 @@ page. Run on the fake showcase (fast) and, where H7's store is there, on the rea
 
 from __future__ import annotations
 
+import html as html_lib
 import io
 import re
 from datetime import UTC, datetime
@@ -40,7 +41,7 @@ KEYS = ("pangan-olahan", "obat-tradisional", "p-irt", "bpom-md", "bpom-tr", "mad
 def visible_text(html: str) -> str:
     """The page's text as a reader sees it (tags and attributes removed)."""
     html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 @pytest.fixture(autouse=True)
@@ -155,6 +156,10 @@ class TestPages(Case):
         assert "Produk 00" in first and "Produk 29" not in first
         assert "Produk 29" in second and "Produk 00" not in second
         assert "Halaman 1 dari 2" in first
+
+    def test_the_address_without_its_slash_leads_to_the_list(self):
+        r = self.get("/etalase")
+        assert r.code == 301 and r.headers["Location"] == "/etalase/"
 
     def test_label_and_home_links(self):
         text = visible_text(self.html(f"/etalase/produk/{SLUG}/label"))
@@ -396,3 +401,104 @@ def test_offline_build_without_a_database_still_builds(tmp_path, monkeypatch):
     site = fake_site(tmp_path / "site")
     assert etalase_offline.add_to_site(site, None) == 0
     assert "Tidak ada produk yang cocok" in (site / "etalase" / "index.html").read_text("utf-8")
+
+
+# --- on the real store: what an anonymous visitor can reach ----------------------------------
+
+
+class TestRealStore(AsyncHTTPTestCase):
+    """H7's PublicShowcase on a seeded SQLite store (tests/web/etalase_seed.py)."""
+
+    def setUp(self):
+        import tempfile
+
+        from berdikari.store import open_store
+        from tests.web.etalase_seed import seed
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="bdk-etalase-")
+        self.store = open_store(f"sqlite:///{self._tmp.name}/etalase.db")
+        self.seeded = seed(self.store)
+        super().setUp()
+
+    def tearDown(self):
+        super().tearDown()
+        self.store.close()
+        self._tmp.cleanup()
+
+    def get_app(self):
+        from berdikari.web import sessions
+
+        return web.Application(etalase.handlers("/"), **{sessions.STORE_SETTING: self.store})
+
+    def get(self, path):
+        return self.fetch(path, raise_error=False, follow_redirects=False)
+
+    def every_public_answer(self) -> dict[str, bytes]:
+        from berdikari.store.showcase import PublicShowcase
+
+        slug = self.seeded["slug"]
+        p = PublicShowcase(self.store).product(slug)
+        paths = [
+            "/etalase/",
+            "/etalase/?lang=en",
+            "/etalase/?kabupaten=PKY",
+            "/etalase/?kabupaten=KPS",
+            "/etalase/?jenis=pangan-olahan",
+            "/etalase/?khas=madu-kelulut",
+            "/etalase/?q=produk",
+            "/etalase/?q=rahasia",
+            f"/etalase/produk/{slug}",
+            f"/etalase/produk/{slug}?lang=en",
+            f"/etalase/produk/{slug}/label",
+            f"/etalase/qr/{slug}.svg",
+            f"/etalase/foto/{slug}/{etalase.photo_token(p)}-360.webp",
+            f"/etalase/foto/{slug}/{etalase.photo_token(p)}-720.jpg",
+            "/etalase/selebaran.pdf",
+        ]
+        out = {}
+        for path in paths:
+            r = self.get(path)
+            assert r.code == 200, (path, r.code)
+            out[path] = r.body
+        return out
+
+    def test_an_anonymous_visitor_reaches_only_what_the_owner_chose(self):
+        from tests.web.etalase_seed import DESCRIPTION, PRODUCT, SECRETS
+
+        u = self.seeded["umkm"]
+        never = [*SECRETS.values(), self.seeded["pin"], u.code, "Pendamping Eta", "Manajer Eta"]
+        never += ["2066271010999-30"]  # the permit of the product not put on the showcase
+        for path, body in self.every_public_answer().items():
+            text = body.decode("latin-1")
+            for secret in never:
+                assert secret not in text, (path, secret)
+        page = visible_text(self.get(f"/etalase/produk/{self.seeded['slug']}").body.decode())
+        assert PRODUCT in page and DESCRIPTION in page  # as text: the tags are escaped
+        assert "2066271010123-30" in page and "Kirim pesan WhatsApp" in page
+        assert "Telepon" not in page  # the phone was not agreed
+        rows = etalase_print.leaflet_rows(
+            __import__("berdikari.store.showcase", fromlist=["x"])
+            .PublicShowcase(self.store)
+            .all_products(),
+            "id",
+            lambda s: s,
+        )
+        assert [r["title"].split("  [")[0] for r in rows] == [PRODUCT]
+        for secret in never:
+            assert secret not in str(rows)
+
+    def test_taken_down_leaves_at_once(self):
+        slug = self.seeded["slug"]
+        assert self.get(f"/etalase/produk/{slug}").code == 200
+        self.seeded["manager"].take_down_listing(self.seeded["listing"].listing_id, "uji")
+        assert self.get(f"/etalase/produk/{slug}").code == 404
+
+    def test_revoked_consent_leaves_at_once(self):
+        slug = self.seeded["slug"]
+        assert self.get(f"/etalase/produk/{slug}").code == 200
+        self.seeded["owner"].revoke_showcase_consent(
+            self.seeded["umkm"].id, self.seeded["honey"].id
+        )
+        for path in (f"/etalase/produk/{slug}", f"/etalase/qr/{slug}.svg"):
+            assert self.get(path).code == 404, path
+        assert b"Madu Kelulut" not in self.get("/etalase/").body
