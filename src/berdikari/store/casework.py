@@ -28,13 +28,12 @@ from berdikari.store.models import (
     utcnow,
 )
 from berdikari.store.reference import (
-    ACTION_RESPONSIBLE,
     ACTION_STATUSES,
     MILESTONE_KINDS,
     PERMIT_MILESTONES,
 )
 from berdikari.store.validate import (
-    TITLE_MAX,
+    ActionInput,
     VisitInput,
     a_date,
     an_id,
@@ -65,9 +64,8 @@ def _check_action(
     """The columns of a new action item, or :class:`InvalidInput`; ``row`` (2 for the second)
     is set on the error when the action is one of several, so the message says which one."""
     try:
-        title = text("title", title, TITLE_MAX)
-        due = a_date("due_date", due_date, required=False)
-        responsible = one_of("responsible", responsible, ACTION_RESPONSIBLE)
+        form = validated(ActionInput, title=title, due_date=due_date, responsible=responsible)
+        title, due, responsible = form.title, form.due_date, form.responsible
         checklist_id = None
         if item_id is not None:
             try:

@@ -105,6 +105,10 @@ RecordId = Annotated[int, Strict(), Field(ge=1)]
 
 Summary = Text(SUMMARY_MAX)
 MetWith = Text(MET_WITH_MAX, required=False)
+Title = Text(TITLE_MAX)
+OptionalDate = Annotated[ADate | None, BeforeValidator(_present(False))]
+Party = Literal[tuple(str(p) for p in vocab.PARTIES)]
+"""Who does an action: one of :data:`berdikari.vocab.PARTIES`."""
 
 
 class _Form(BaseModel):
@@ -118,6 +122,14 @@ class VisitInput(_Form):
     summary: Summary
     kind: vocab.VisitKind
     met_with: MetWith = None
+
+
+class ActionInput(_Form):
+    """One action item (:meth:`CaseworkOps.add_action`, each action of ``record_visit``)."""
+
+    title: Title
+    due_date: OptionalDate = None
+    responsible: Party = "owner"
 
 
 # --- pydantic's errors as the catalogue's keys ----------------------------------------------------
