@@ -6,14 +6,17 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from berdikari import standard, stats
 from berdikari.config import ROOT
-from berdikari.store import demo
+from berdikari.store import demo, demo_showcase
 from berdikari.store.auth import sign_in_owner, sign_in_staff, system_identity
 from berdikari.store.errors import InvalidInput
+from berdikari.store.models import Milestone
 from berdikari.store.reference import KALTENG_REGENCIES, ORGANISATION_KINDS
 from berdikari.store.service import Service
+from berdikari.store.showcase import PublicShowcase
 
 
 @pytest.fixture
@@ -80,6 +83,28 @@ def test_demo_programme(store, real_checklists):
         me = sign_in_owner(store, s.login, s.secret)
         view = Service(store, me).umkm(me.umkm_id)
         assert view.code == s.login and view.owner_name == s.name and view.facilitator
+
+    # the Etalase (issue 15): approved pages, each permit number one a facilitator recorded for
+    # that UMKM, photos, specialities and the past hand-over day's awards (not the coming day's)
+    public = PublicShowcase(store).all_products()
+    assert len(public) >= 8 and len({p.regency for p in public}) >= 5
+    with store.read() as s:
+        recorded = {
+            tuple(r)
+            for r in s.execute(
+                select(Milestone.umkm_id, Milestone.number).where(
+                    Milestone.recorded_by_role == "facilitator"
+                )
+            )
+        }
+    ids = {x.name: x.id for x in cases}
+    numbers = [(ids[p.umkm_name], x.number) for p in public for x in p.permits]
+    assert len(numbers) >= 5 and set(numbers) <= recorded
+    assert len({p.speciality.key for p in public if p.speciality}) >= 3
+    awards = [a.term.key for p in public for a in p.awards]
+    assert len(awards) >= 2 and demo_showcase.COMING_AWARD not in awards
+    assert all(PublicShowcase(store).photo(p.photo_id) for p in public)
+    assert any(x.consent for x in manager.showcase_queue("draft"))
 
     with pytest.raises(InvalidInput, match="already holds UMKM"):
         demo.fill(store)

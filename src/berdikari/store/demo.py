@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from berdikari import checklists as cl
 from berdikari import vocab
 from berdikari.scoring import NOT_MET
-from berdikari.store import db
+from berdikari.store import db, demo_showcase
 from berdikari.store.assessments import compute_result
 from berdikari.store.auth import hash_secret
 from berdikari.store.db import Store
@@ -417,6 +417,7 @@ def fill(
         for u, pin_hash in zip(umkms, pin_hashes, strict=True):
             u.pin_hash = pin_hash.result()
         pool.shutdown()
+        demo_showcase.fill(s, umkms, manager, today, seed)  # the Etalase (issue 15)
         s.add(
             AuditLog(
                 actor_role="system",
@@ -460,6 +461,7 @@ def _write_business(s, p: _Plan, regions, facs, manager, start, today, rng) -> U
     s.flush()
     product = Product(umkm_id=u.id, name=p.product, category=p.category)
     s.add(product)
+    s.flush()  # the permit milestones below name the product by its id
     fac = facs[p.facilitator]
     switch_day = None
     if p.reassigned_to is not None:
