@@ -119,25 +119,30 @@ def test_programme_choices_are_labelled_apart_from_the_regulation():
     assert "tahap" in cpotb.scoring.programme_choice.id.lower()
 
 
-OWNER_PAGES = [
-    # every tutorial, the start page, and the how-to pages an owner reads before acting
-    *sorted(
-        p.relative_to(REPO / "guides").as_posix() for p in (REPO / "guides/langkah").glob("*.md")
-    ),
-    "mulai/izin-apa.md",
-    "panduan/label-pangan.md",
-    "panduan/label-kosmetik.md",
-    "panduan/label-obat-tradisional.md",
-    "panduan/dokumen-spp-irt.md",
-    *sorted(
-        p.relative_to(REPO / "guides").as_posix()
-        for p in (REPO / "guides/panduan/cppob-irtp").glob("*.md")
-    ),
-]
+OWNER_PAGES = sorted(
+    # every Indonesian page people read before acting: tutorials, the start page, the how-to
+    # pages (CPPB-IRT, CPOTB, CPKB, labels ...), the explanations and the facilitators' pages
+    p.relative_to(REPO / "guides").as_posix()
+    for p in (REPO / "guides").rglob("*.md")
+    if p.relative_to(REPO / "guides").parts[0] != "en"
+)
 BOX = re.compile(r'!!! warning "Belum pasti"\n((?:    .*\n|\n)+?)(?=\S|\Z)')
 ACTION = re.compile(
     r"\b(Anda|Tanyakan|tanyakan|Minta|Mintalah|Jangan|Pastikan|Jaga|Periksa|Agar aman)\b"
 )
+
+
+def test_the_owner_pages_reach_every_section_with_belum_pasti_boxes():
+    for part in (
+        "langkah/",
+        "mulai/",
+        "panduan/cpotb/",
+        "panduan/cpkb.md",
+        "penjelasan/",
+        "pendamping/",
+    ):
+        assert any(p.startswith(part) for p in OWNER_PAGES), part
+    assert not any(p.startswith("en/") for p in OWNER_PAGES)
 
 
 @pytest.mark.parametrize("page", OWNER_PAGES)
