@@ -45,7 +45,7 @@ class Line:
     label: str = ""
 
 
-def result_words(a, lang: str) -> str:
+def result_words(a, lang: str, whose: bool = True) -> str:
     """'Level II, readiness 80%, verified by the facilitator on 2026-11-02' in the report's words."""
     res = a.result or {}
     parts = []
@@ -54,12 +54,12 @@ def result_words(a, lang: str) -> str:
         parts.append(vocab.Level.label_of(level, lang) if level else t("no level yet", lang))
     if res.get("readiness") is not None:
         parts.append(t("readiness {pct}%", lang, pct=res["readiness"]))
-    who = (
-        t("verified by the facilitator on {date}", lang, date=when(a).isoformat())
-        if a.filled_by == "facilitator"
-        else t("the owner's self-assessment of {date}", lang, date=when(a).isoformat())
-    )
-    parts.append(who)
+    if not whose:  # the caller already says whose result it is
+        parts.append(when(a).isoformat())
+    elif a.filled_by == "facilitator":
+        parts.append(t("verified by the facilitator on {date}", lang, date=when(a).isoformat()))
+    else:
+        parts.append(t("the owner's self-assessment of {date}", lang, date=when(a).isoformat()))
     return ", ".join(parts)
 
 

@@ -48,17 +48,17 @@ def history_chart(
         foreground_subtle="#555",
         colors=tuple(SERIES_COLOURS.values()),
         font_family="sans-serif",
-        legend_font_size=13,
-        label_font_size=11,
-        major_label_font_size=11,
+        legend_font_size=15,
+        label_font_size=13,
+        major_label_font_size=13,
     )
     day = [p[0].date() if isinstance(p[0], datetime) else p[0] for p in points]
     chart = pygal.DateLine(
         js=[],
         disable_xml_declaration=True,
         style=style,
-        width=520,
-        height=280,
+        width=400,
+        height=300,
         range=(0, 100),
         legend_at_bottom=True,
         legend_at_bottom_columns=1,

@@ -341,7 +341,7 @@ class FacilitatorApp(AppShell):
             latest = (
                 [
                     f"<li>{escape(t('Latest self-assessment', lang))}: "
-                    f"{escape(visit_report.result_words(mine[-1], lang))}</li>"
+                    f"{escape(visit_report.result_words(mine[-1], lang, whose=False))}</li>"
                 ]
                 if mine
                 else []
@@ -349,7 +349,7 @@ class FacilitatorApp(AppShell):
             if checked:
                 latest.append(
                     f"<li>{escape(t('Latest verified result', lang))}: "
-                    f"{escape(visit_report.result_words(checked[-1], lang))}</li>"
+                    f"{escape(visit_report.result_words(checked[-1], lang, whose=False))}</li>"
                 )
             parts.append(f'<ul class="bdk-standing">{"".join(latest)}</ul>')
             parts.append(charts.history_chart(points, lang))
