@@ -238,7 +238,7 @@ FIELD_LABELS: dict[str, str] = {
     "event_id": _("Hand-over event"),
     "entry_id": _("Recipient"),
     "milestone_id": _("Permit number"),
-    "award": _("Award"),
+    "award_key": _("Award"),
     "reason": _("Reason"),
 }
 """Field name in the store → the label the forms show (msgid)."""
@@ -252,7 +252,7 @@ THINGS: dict[str, str] = {
     "umkm": "UMKM",  # the same word in both languages
     # the Etalase (berdikari.store.showcase)
     "showcase-page": _("showcase page"),
-    "showcase-term": _("speciality or award"),
+    "showcase-term": _("entry of the programme list"),
     "photo": _("photo"),
     "handover-event": _("hand-over event"),
     "handover-entry": _("recipient"),

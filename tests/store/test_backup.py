@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 import pytest
+from PIL import Image
 
 from berdikari.store import open_store
 from berdikari.store.auth import sign_in_owner
@@ -27,7 +28,20 @@ def _fill(w):
     act = w.fa.add_action(w.u1.id, "Ganti atap", date(2027, 1, 31), "UJI-02.02")
     w.owner1.set_action_status(act.id, "in-progress")
     p = w.fa.add_product(w.u1.id, "Kerupuk", "pangan-olahan")
-    w.fa.add_milestone(w.u1.id, "p-irt", date(2026, 11, 25), "2086271010001-31", p.id)
+    ms = w.fa.add_milestone(w.u1.id, "p-irt", date(2026, 11, 25), "2086271010001-31", p.id)
+    # the Etalase: a page with its photo, approved; a hand-over event with a permit and an award
+    photo = io.BytesIO()
+    Image.new("RGB", (4, 4), (9, 8, 7)).save(photo, "PNG")
+    page = w.owner1.set_showcase_choices(
+        w.u1.id, p.id, photo=photo.getvalue(), show_photo=True, description="Renyah ✓",
+        speciality="kerupuk-haruan",
+    )  # fmt: skip
+    w.manager.approve_listing(page.listing_id)
+    w.manager.record_handover_event(
+        "Penyerahan", date(2026, 11, 26), "Aula",
+        [{"umkm_id": w.u1.id, "kind": "permit", "milestone_id": ms.id},
+         {"umkm_id": w.u1.id, "kind": "award", "award": "umkm-berprestasi"}],
+    )  # fmt: skip
     w.manager.assign(w.u2.id, w.fac_a.id)
     create_session(w.store, w.owner1.identity, remember=True)  # web_session: hashes only
 
@@ -103,7 +117,14 @@ def test_a_damaged_backup_restores_nothing(world, tmp_path):
             restore(target, [lines[0], lines[1], "{not json", *lines[3:]])
         with pytest.raises(InvalidInput, match="not a Berdikari backup"):
             restore(target, ["hello"])
-        assert sum(len(v) for k, v in table_rows(target).items() if k != "region") == 0
+        assert (
+            sum(
+                len(v)
+                for k, v in table_rows(target).items()
+                if k not in ("region", "showcase_term")
+            )
+            == 0
+        )
         assert len(table_rows(target)["region"]) == 14
     finally:
         target.close()

@@ -245,3 +245,22 @@ def test_the_manager_extends_the_vocabularies(world):
         world.manager.add_showcase_term("award", "Inovasi kemasan", "again")
     with pytest.raises(AccessDenied):
         world.fa.add_showcase_term("speciality", "Kue lam", "Lam cake")
+
+
+def test_migration_0005_goes_down_and_up_with_showcase_rows(world, product, store):
+    from berdikari.store import db
+
+    listing = _opt_in(world, product)
+    world.manager.approve_listing(listing.listing_id)
+    m = world.fa.add_milestone(world.u1.id, "p-irt", date(2026, 11, 2), "1", product_id=product.id)
+    world.manager.record_handover_event(
+        "Penyerahan", date(2026, 11, 3), "Aula",
+        [{"umkm_id": world.u1.id, "kind": "permit", "milestone_id": m.id}],
+    )  # fmt: skip
+    db.downgrade(store.engine, "0004")
+    db.upgrade(store.engine)
+    # the role of an earlier milestone comes back from its audit row
+    with store.read() as s:
+        from berdikari.store.models import Milestone
+
+        assert s.get(Milestone, m.id).recorded_by_role == "facilitator"

@@ -27,7 +27,7 @@ from berdikari.store.models import Base
 
 FORMAT = "berdikari-backup"
 VERSION = 1
-SEEDED = ("region",)
+SEEDED = ("region", "showcase_term")
 """Tables the first migration fills with reference data; a restore replaces their rows."""
 
 

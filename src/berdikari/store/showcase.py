@@ -635,8 +635,8 @@ class ShowcaseOps(Guarded):
                 _listing_view(s, s.get(Umkm, x.umkm_id), s.get(Product, x.product_id), x)
                 for x in rows
             ]
-        order = {"draft": 0, "approved": 1, "taken-down": 2}
-        return sorted(views, key=lambda v: (not v.consent, order.get(v.state or "", 3)))
+        order = vocab.ListingState.values()  # waiting first, then shown, then taken down
+        return sorted(views, key=lambda v: (not v.consent, order.index(v.state)))
 
     def _listing(self, s: Session, listing_id: int, doing: str) -> ShowcaseListing:
         x = s.get(ShowcaseListing, an_id("listing_id", listing_id))
@@ -712,7 +712,7 @@ class ShowcaseOps(Guarded):
                 )
             ).scalar_one_or_none()
             if row is None:
-                raise InvalidInput("handover-not-an-award", field="award", n=n)
+                raise InvalidInput("handover-not-an-award", field="award_key", n=n)
             cols["award_id"] = row.id
         return cols
 

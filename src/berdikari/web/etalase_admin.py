@@ -28,7 +28,7 @@ from tornado import web
 
 from berdikari import vocab
 from berdikari.i18n import LANGS, t
-from berdikari.messages import error_text
+from berdikari.messages import error_text, sentence
 from berdikari.store.errors import StoreError
 from berdikari.web.render import render
 from berdikari.web.staff_signin import _style, set_page_headers, signin_url
@@ -91,7 +91,7 @@ def texts(lang: str) -> dict[str, str]:
         "place": t("Place", lang),
         "add_recipient": t("Add a recipient", lang),
         "umkm": "UMKM",
-        "award": t("Award", lang),
+        "award_label": t("Award", lang),
         "permit_number": t("Permit number", lang),
         "mc_list": t("List for the master of ceremonies (PDF)", lang),
         "certificates": t("Certificates and awards (PDF)", lang),
@@ -153,7 +153,7 @@ class Page(web.RequestHandler):
         why = (
             t("This page has expired. Go back, reload the page and try again.", self.lang)
             if status_code == 403
-            else t("Something went wrong. Nothing was lost; try again.", self.lang)
+            else sentence("store-error", self.lang)
         )
         self.finish(
             render(

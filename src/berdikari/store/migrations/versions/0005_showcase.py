@@ -230,14 +230,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("milestone", schema=None) as batch_op:
-        batch_op.drop_constraint("recorded_by_role", type_="check")
-        batch_op.drop_column("recorded_by_role")
     with op.batch_alter_table("handover_entry", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_handover_entry_umkm_id"))
         batch_op.drop_index(batch_op.f("ix_handover_entry_event_id"))
 
     op.drop_table("handover_entry")
+    # milestone is rebuilt on SQLite (batch): nothing may reference it any more
+    with op.batch_alter_table("milestone", schema=None) as batch_op:
+        batch_op.drop_constraint("recorded_by_role", type_="check")
+        batch_op.drop_column("recorded_by_role")
     with op.batch_alter_table("showcase_listing", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_showcase_listing_updated_at"))
         batch_op.drop_index(batch_op.f("ix_showcase_listing_umkm_id"))
