@@ -177,3 +177,18 @@ def test_umkm_page_labels_whose_result_it_is(world):
     for css in ("bdk-ms-kind", "bdk-ms-date", "bdk-ms-number", "bdk-ms-note"):
         assert one(app.root, css).description, css
     assert load_all()  # the catalogue loaded
+
+
+def test_verify_form_and_comparison_show_question_numbers_not_item_ids(world):
+    store, d = world
+    svc = Service(store, identity(store, "pendamping.a"))
+    c = load(CPPOB)
+    app = _app(store)
+    app.go("verify", umkm_id=d["u1"].id, assessment_id=d["submitted"])
+    verify_html = all_html(app.root)
+    svc.verify_assessment(d["submitted"], {c.items[0].id: ("yes", "Sudah diperbaiki")})
+    app.go("umkm", umkm_id=d["u1"].id)
+    compare = all_html(one(app.root, "bdk-compare"))
+    assert "bdk-improved" in compare and f"1. {c.items[0].question.get('id')}" in compare
+    for html in (verify_html, compare):
+        assert not [i.id for i in c.items if i.id in html]

@@ -413,14 +413,22 @@ class FacilitatorApp(AppShell):
             "changed": t("Changed", lang),
         }
         rows = []
+        number = {i.id: n for n, i in enumerate(c.items, 1)}
+        heads = (t("Question", lang), t("Answer", lang), t("Change", lang))
         for ch in changes:
             item = c.item(ch.item_id)
+            cells = (
+                f"{number[ch.item_id]}. {item.question.get(lang)}",
+                f"{ui.answer_label(ch.before, lang)} → {ui.answer_label(ch.after, lang)}",
+                label[ch.kind],
+            )
             rows.append(
-                f'<tr class="bdk-{ch.kind}"><td>{escape(ch.item_id)}</td>'
-                f"<td>{escape(item.question.get(lang))}</td>"
-                f"<td>{escape(ui.answer_label(ch.before, lang))} → "
-                f"{escape(ui.answer_label(ch.after, lang))}</td>"
-                f"<td>{escape(label[ch.kind])}</td></tr>"
+                f'<tr class="bdk-{ch.kind}">'
+                + "".join(
+                    f'<td data-label="{escape(h)}">{escape(v)}</td>'
+                    for h, v in zip(heads, cells, strict=True)
+                )
+                + "</tr>"
             )
         improved = sum(1 for ch in changes if ch.kind == "improved")
         regressed = sum(1 for ch in changes if ch.kind == "regressed")
@@ -428,7 +436,9 @@ class FacilitatorApp(AppShell):
         return (
             head
             + f"<p><strong>{escape(summary)}</strong></p>"
-            + f'<div style="overflow-x:auto"><table class="bdk-table">{"".join(rows)}</table></div>'
+            + '<div class="bdk-table-wrap"><table class="bdk-list-table bdk-compare-table"><thead><tr>'
+            + "".join(f'<th scope="col">{escape(h)}</th>' for h in heads)
+            + f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         )
 
     def _actions(self, actions) -> list:

@@ -120,8 +120,7 @@ def verify_form(app) -> list:
                 + "</div>"
             )
         head = ui.html(
-            f"<div><strong>{n}. {escape(item.question.get(lang))}</strong> "
-            f"<small>({escape(item.id)})</small></div>"
+            f"<div><strong>{n}. {escape(item.question.get(lang))}</strong></div>"
             f"<div>{escape(t('Owner', lang))}: {escape(ui.answer_label(owner_value, lang))}"
             f"{owner_note}</div>{na_flag}"
         )
