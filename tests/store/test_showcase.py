@@ -264,3 +264,13 @@ def test_migration_0005_goes_down_and_up_with_showcase_rows(world, product, stor
         from berdikari.store.models import Milestone
 
         assert s.get(Milestone, m.id).recorded_by_role == "facilitator"
+
+
+def test_an_approved_page_without_consent_is_never_public(world, product, store):
+    """The public filter needs both: an approved row whose consent is gone (whatever wrote it)
+    is not shown."""
+    listing = _opt_in(world, product)
+    world.manager.approve_listing(listing.listing_id)
+    with store.write() as s:
+        s.get(ShowcaseListing, listing.listing_id).consent = False
+    assert _public(world) == [] and PublicShowcase(store).products().total == 0
