@@ -17,6 +17,7 @@ from berdikari.store.showcase import PublicShowcase
 
 PASSWORD = "rahasia-pendamping-9"
 TODAY = date(2026, 12, 3)
+REGENCIES = ("Kapuas", "Katingan", "Kota Palangka Raya")
 
 
 def _programme(store):
@@ -36,7 +37,8 @@ def _programme(store):
         ("teh", "Teh Kelakai Enam", "Teh kelakai", "pangan-olahan"),
         ("sabun", "Sabun Tujuh", "Sabun madu kelulut", "kosmetik"),
     ):
-        u, _pin = admin.add_umkm(name, "Ibu Contoh", "Kapuas", [category])
+        regency = REGENCIES[len(made) % len(REGENCIES)]
+        u, _pin = admin.add_umkm(name, "Ibu Contoh", regency, [category])
         admin.assign(u.id, fa.id)
         made[key] = (u, admin.add_product(u.id, product, category))
     facilitator = Service(store, sign_in_staff(store, "pendamping.demo", PASSWORD))
