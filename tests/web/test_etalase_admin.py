@@ -241,3 +241,16 @@ class Case(AsyncHTTPTestCase):
         assert self.public() == ()
         self.cookies = {}
         assert self.req("/etalase-kelola/").code == 303
+
+    def test_the_facilitator_agrees_for_the_owner_only_with_the_owner_there(self):
+        self.staff_in("rina", "sandi-staf-2026")
+        fields = {"do": "consent", "product": f"{self.umkm.id}:{self.product.id}",
+                  "description": "Renyah"}  # fmt: skip
+        r = self.form("/etalase-kelola/aksi", fields, xsrf_from="/etalase-kelola/")
+        assert r.code == 400 and "Pemilik harus setuju secara langsung" in r.body.decode()
+        assert Service(self.store, system_identity("t")).showcase_queue() == []
+        fields["owner_present"] = "1"
+        r = self.form("/etalase-kelola/aksi", fields, xsrf_from="/etalase-kelola/")
+        assert r.code == 303
+        [page] = Service(self.store, system_identity("t")).showcase_queue()
+        assert page.consent_by_role == "facilitator" and page.owner_present

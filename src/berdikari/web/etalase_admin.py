@@ -74,6 +74,9 @@ def texts(lang: str) -> dict[str, str]:
         "reason": t("Reason", lang),
         "open_page": t("Open the public page", lang),
         "record_permit": t("Record a permit number", lang),
+        "consent_for_owner": t("The owner agrees here, with you", lang),
+        "owner_present": t("The owner is with me and agrees", lang),
+        "agree_for_owner": t("Save the owner's agreement", lang),
         "kind": t("Kind", lang),
         "number": t("Number (permit, certificate)", lang),
         "date": t("Date", lang),
@@ -318,6 +321,16 @@ class StaffAction(StaffPage):
                     arg("achieved_on", ""),
                     arg("number", "")[:FORM_MAX],
                     product_id,
+                )
+            elif do == "consent":
+                umkm_id, product_id = (int(x) for x in arg("product", "0:0").split(":", 1))
+                await blocking(
+                    svc.set_showcase_choices,
+                    umkm_id,
+                    product_id,
+                    owner_present=arg("owner_present", "") == "1",
+                    description=arg("description", ""),
+                    show_permits=self.get_body_arguments("show_permits")[:10],
                 )
             elif do == "event":
                 await blocking(
