@@ -20,7 +20,7 @@ from html import escape
 
 import ipywidgets as w
 
-from berdikari import reports, standard, stats, vocab
+from berdikari import promotion, reports, standard, stats, vocab
 from berdikari.apps import charts, staff
 from berdikari.apps import widgets as ui
 from berdikari.apps.shell import AppShell
@@ -458,6 +458,7 @@ class ProgrammeApp(AppShell):
                 + gaps_html(got["gaps"], lang),
                 "bdk-gaps-widget",
             ),
+            ui.html(promotion.html(svc.showcase_figures(), lang), "bdk-promotion-widget"),
             self._assign(),
             self._export_box(),
         ]
