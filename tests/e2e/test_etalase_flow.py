@@ -96,7 +96,7 @@ def test_owner_facilitator_manager_then_public_then_revoked(programme, browser_c
     fac.goto(f"{base}/etalase-kelola/")
     fac.get_by_label("Nomor (izin, sertifikat)", exact=True).fill(PERMIT)
     fac.get_by_label("Tanggal", exact=True).fill(date.today().isoformat())
-    fac.get_by_role("button", name="Simpan").click()
+    fac.get_by_role("button", name="Simpan", exact=True).click()
     fac.wait_for_load_state("networkidle")
     assert_no_serious(fac, where="Etalase staff page (facilitator)")
 
