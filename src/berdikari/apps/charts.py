@@ -15,7 +15,7 @@ from html import escape
 from berdikari import vocab
 from berdikari.i18n import t
 
-SERIES_COLOURS = {"owner": "#8a4b00", "facilitator": "#1e6b52"}
+SERIES_COLOURS = {vocab.Role.OWNER: "#8a4b00", vocab.Role.FACILITATOR: "#1e6b52"}
 """Brown for the owner's self-assessments, the programme's green for verified results (both
 above 4.5:1 on white)."""
 _SCRIPT = re.compile(r"<script.*?</script>|<!--.*?-->", re.S)
@@ -37,8 +37,8 @@ def history_chart(
     if not points:
         return ""
     names = {
-        "owner": t("Owner's self-assessment", lang),
-        "facilitator": t("Verified by the facilitator", lang),
+        vocab.Role.OWNER: t("Owner's self-assessment", lang),
+        vocab.Role.FACILITATOR: t("Verified by the facilitator", lang),
     }
     style = Style(
         background="white",
@@ -74,7 +74,7 @@ def history_chart(
         truncate_legend=-1,
         truncate_label=-1,
     )
-    for who in ("owner", "facilitator"):
+    for who in vocab.PARTIES:
         chart.add(
             names[who],
             [
@@ -88,8 +88,8 @@ def history_chart(
     alt = t(
         "Readiness over time: {a} self-assessment(s) by the owner and {b} verified result(s); the table beside it gives every figure.",
         lang,
-        a=counts["owner"],
-        b=counts["facilitator"],
+        a=counts[vocab.Role.OWNER],
+        b=counts[vocab.Role.FACILITATOR],
     )
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(alt)}" ', 1)
     heads = (t("Date", lang), t("Whose result", lang), t("Level", lang), t("Readiness", lang))
