@@ -894,51 +894,11 @@ class ShowcaseOps(Guarded):
     @rights(facilitator="assigned", manager=True)
     def showcase_figures(self) -> ShowcaseFigures:
         """Products shown, products shown with a permit number, by regency and by speciality
-        (of the UMKM the caller may see)."""
+        (of the UMKM the caller may see): one grouped query (:mod:`.showcase_figures`)."""
+        from berdikari.store.showcase_figures import figures  # it imports ShowcaseFigures
+
         with self.store.read() as s:
-            visible = self._visible_umkm_ids(s)
-            rows = (
-                s.execute(
-                    select(ShowcaseListing).where(
-                        ShowcaseListing.umkm_id.in_(visible), _public_filter()
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            waiting = s.execute(
-                select(func.count(ShowcaseListing.id)).where(
-                    ShowcaseListing.umkm_id.in_(visible),
-                    ShowcaseListing.consent.is_(True),
-                    ShowcaseListing.state == vocab.ListingState.DRAFT.value,
-                )
-            ).scalar_one()
-            shown, permit = Counter(), Counter()
-            spec_shown, spec_permit = Counter(), Counter()
-            terms: dict[int | None, Term | None] = {None: None}
-            for x in rows:
-                pub = public_product(s, x)
-                regency = pub.regency
-                has_permit = bool(pub.permits or pub.halal_number)
-                shown[regency] += 1
-                spec_shown[x.speciality_id] += 1
-                if x.speciality_id not in terms:
-                    terms[x.speciality_id] = _term(s.get(ShowcaseTerm, x.speciality_id))
-                if has_permit:
-                    permit[regency] += 1
-                    spec_permit[x.speciality_id] += 1
-        return ShowcaseFigures(
-            shown=sum(shown.values()),
-            with_permit=sum(permit.values()),
-            waiting=waiting,
-            by_regency=tuple((r, shown[r], permit[r]) for r in sorted(shown)),
-            by_speciality=tuple(
-                (terms[k], spec_shown[k], spec_permit[k])
-                for k in sorted(
-                    spec_shown, key=lambda k: (k is None, terms[k].label_id if terms[k] else "")
-                )
-            ),
-        )
+            return figures(s, self._visible_umkm_ids(s))
 
 
 # --- the anonymous public entry point ------------------------------------------------------------
