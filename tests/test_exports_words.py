@@ -209,7 +209,7 @@ def test_cli_export_writes_the_programme_in_indonesian(db_url, tmp_path):
     assert result.exit_code == 0, result.output
     assert "program.xlsx" in result.output
     wb = load_workbook(path, read_only=True)
-    assert wb.sheetnames[:3] == ["Ringkasan", "UMKM", "Penilaian"]
+    assert wb.sheetnames[:4] == ["Ringkasan", "Promosi", "UMKM", "Penilaian"]
     umkm = list(wb["UMKM"].iter_rows(values_only=True))
     assert umkm[0][:3] == ("ID UMKM", "Kode UMKM", "Nama usaha") and len(umkm) == 4
     visits = list(wb["Kunjungan"].iter_rows(values_only=True))

@@ -97,7 +97,7 @@ def test_english_on_request(world):
     reports.write_programme_workbook(svc, out, "en")
     wb = load_workbook(io.BytesIO(out.getvalue()))
     assert wb.sheetnames == [
-        "Summary", "UMKM", "Assessments", "Answers", "Actions", "Milestones", "Visits"
+        "Summary", "Promotion", "UMKM", "Assessments", "Answers", "Actions", "Milestones", "Visits"
     ]  # fmt: skip
     head = next(wb["UMKM"].iter_rows(values_only=True))
     assert head[:3] == ("UMKM ID", "UMKM code", "Business name")

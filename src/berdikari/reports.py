@@ -29,6 +29,7 @@ from berdikari.i18n import t
 
 SHEETS = {
     "summary": "Summary",
+    "promotion": "Promotion",
     "umkm": "UMKM",
     "assessments": "Assessments",
     "answers": "Answers",
@@ -477,10 +478,12 @@ def _sheet_writer(ws, formats):
     return put
 
 
-def _write_xlsx(out, lines: Iterator[tuple[str, list]], summary_lines, lang: str) -> dict:
+def _write_xlsx(out, lines: Iterator[tuple[str, list]], front, lang: str) -> dict:
     """Stream the lines into an xlsxwriter workbook in its constant-memory mode (each row goes
     to disk as it is written); a table longer than Excel's sheet continues on "<sheet> (2)",
-    "<sheet> (3)", … (header repeated). Returns rows per table."""
+    "<sheet> (3)", … (header repeated). ``front``: the short sheets that come first, as
+    ``(sheet key, lines)`` pairs (the summary, the Etalase's promotion figures). Returns rows
+    per table."""
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(
@@ -496,10 +499,9 @@ def _write_xlsx(out, lines: Iterator[tuple[str, list]], summary_lines, lang: str
         wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
         wb.add_format({"num_format": "yyyy-mm-dd"}),
     )
-    if summary_lines is not None:
-        ws = wb.add_worksheet(t(SHEETS["summary"], lang)[:31])
-        put = _sheet_writer(ws, formats)
-        for r, line in enumerate(summary_lines):
+    for sheet, front_lines in front or ():
+        put = _sheet_writer(wb.add_worksheet(t(SHEETS[sheet], lang)[:31]), formats)
+        for r, line in enumerate(front_lines):
             put(r, line)
     counts: dict[str, int] = {}
     current = None
@@ -548,8 +550,8 @@ def excel_bytes(
         return found
 
     named = ((name, row) for name in COLUMNS for row in rows(name))
-    summary_lines = None if summary is None else _summary_lines(summary, "regency", lang)
-    _write_xlsx(buf, _xlsx_lines(named, lang), summary_lines, lang)
+    front = None if summary is None else [("summary", _summary_lines(summary, "regency", lang))]
+    _write_xlsx(buf, _xlsx_lines(named, lang), front, lang)
     return buf.getvalue()
 
 
@@ -593,15 +595,16 @@ def csv_file_name(name: str, lang: str) -> str:
     return t(SHEETS[name], lang) + ".csv"
 
 
-def _write_csv_zip(out, named: Iterator[tuple[str, dict]], summary_lines, lang: str) -> dict:
-    """One CSV per table (and the summary) in a ZIP, each written as its rows arrive."""
+def _write_csv_zip(out, named: Iterator[tuple[str, dict]], front, lang: str) -> dict:
+    """One CSV per table (and per front sheet: the summary, the promotion figures) in a ZIP,
+    each written as its rows arrive."""
     counts: dict[str, int] = {}
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        if summary_lines is not None:
-            with zf.open(csv_file_name("summary", lang), "w") as raw:
+        for sheet, front_lines in front or ():
+            with zf.open(csv_file_name(sheet, lang), "w") as raw:
                 text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
                 writer = csv.writer(text)
-                for line in summary_lines:
+                for line in front_lines:
                     writer.writerow([_csv_text(v) for v in line])
                 text.flush()
                 text.detach()
@@ -645,15 +648,18 @@ def write_programme_workbook(
         raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")
     if rows is None:
         rows = stats.apply(svc.standing(), filters)
-    summary_lines = _summary_lines(summary_rows(rows, "regency"), "regency", lang)
+    front = [
+        ("summary", _summary_lines(summary_rows(rows, "regency"), "regency", lang)),
+        ("promotion", _promotion_lines(svc, lang)),
+    ]
     named = stream_tables(svc, filters, rows, current_only=fmt == "xlsx")
     if not isinstance(path, str | os.PathLike):
-        return _write(path, named, summary_lines, lang, fmt)
+        return _write(path, named, front, lang, fmt)
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as out:
-            counts = _write(out, named, summary_lines, lang, fmt)
+            counts = _write(out, named, front, lang, fmt)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -661,7 +667,18 @@ def write_programme_workbook(
     return counts
 
 
-def _write(out, named, summary_lines, lang: str, fmt: str) -> dict[str, int]:
+def _promotion_lines(svc, lang: str) -> Iterator[list]:
+    """The Etalase's promotion sheet (issue 15): products shown and shown with a permit
+    number, for the whole programme, each regency and each speciality, in words."""
+    from berdikari import promotion
+
+    head = promotion.headers(lang)
+    yield [head[c] for c in promotion.COLUMNS]
+    for row in promotion.rows(svc.showcase_figures(), lang):
+        yield [row[c] for c in promotion.COLUMNS]
+
+
+def _write(out, named, front, lang: str, fmt: str) -> dict[str, int]:
     if fmt == "csv":
-        return _write_csv_zip(out, named, summary_lines, lang)
-    return _write_xlsx(out, _xlsx_lines(named, lang), summary_lines, lang)
+        return _write_csv_zip(out, named, front, lang)
+    return _write_xlsx(out, _xlsx_lines(named, lang), front, lang)

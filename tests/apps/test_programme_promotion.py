@@ -72,3 +72,32 @@ def test_promotion_rows_are_words_in_both_languages(world):
         assert rows[0]["group"] == whole and rows[0]["shown"] == 1
         assert all(set(r) == set(promotion.COLUMNS) for r in rows)
         assert "madu-kelulut" not in str(rows)
+
+
+def _promotion_sheet(manager, tmp_path, lang="id") -> dict[str, tuple]:
+    import openpyxl
+
+    from berdikari import reports
+
+    path = tmp_path / f"program-{lang}.xlsx"
+    reports.write_programme_workbook(manager, path, lang)
+    wb = openpyxl.load_workbook(path, read_only=True)
+    sheet = {"id": "Promosi", "en": "Promotion"}[lang]
+    assert sheet in wb.sheetnames
+    lines = list(wb[sheet].iter_rows(values_only=True))
+    wb.close()
+    assert lines[0] == tuple(promotion.headers(lang)[c] for c in promotion.COLUMNS)
+    return {line[1]: (line[2], line[3]) for line in lines[1:]}
+
+
+def test_the_programme_workbook_counts_the_etalase_and_drops_on_take_down(world, tmp_path):
+    """The Excel export carries the same promotion figures as the screen, in words."""
+    store, manager, listing = world
+    got = _promotion_sheet(manager, tmp_path)
+    assert got["Seluruh program"] == (1, 1)
+    assert got[listing.regency] == (1, 1) and got["Madu kelulut"] == (1, 1)
+    assert "madu-kelulut" not in got
+    assert _promotion_sheet(manager, tmp_path, "en")["Whole programme"] == (1, 1)
+    manager.take_down_listing(listing.listing_id, "uji")
+    got = _promotion_sheet(manager, tmp_path)
+    assert got["Seluruh program"] == (0, 0) and listing.regency not in got

@@ -110,6 +110,7 @@ def test_excel_export_matches_the_screen_with_filters(world):
     wb = load_workbook(io.BytesIO(base64.b64decode(href)))
     assert wb.sheetnames == [
         "Ringkasan",
+        "Promosi",
         "UMKM",
         "Penilaian",
         "Jawaban",
@@ -263,7 +264,9 @@ def test_export_is_in_the_readers_language_with_the_filters(world):
     click(app.root, "bdk-export-excel")
     href = re.search(r'href="data:[^;]+;base64,([^"]+)"', app.exports.value).group(1)
     wb = load_workbook(io.BytesIO(base64.b64decode(href)))
-    assert wb.sheetnames[:2] == [reports.t(reports.SHEETS["summary"], "en"), "UMKM"]
+    assert wb.sheetnames[:3] == [
+        reports.t(reports.SHEETS[k], "en") for k in ("summary", "promotion", "umkm")
+    ]
     umkm = list(wb["UMKM"].iter_rows(values_only=True))
     assert umkm[0] == tuple(reports.header("umkm", "en")) != tuple(reports.header("umkm", "id"))
     col = reports.COLUMNS["umkm"].index("regency")
