@@ -218,18 +218,7 @@ class SignInHandler(StaffPage):
         if identity is not None and next_path is not None:
             if STAFF_APPS[staff_app_of(next_path)] == identity.role:
                 return self.redirect(next_path, status=303)
-            wrong = STAFF_APPS[staff_app_of(next_path)]
-            return self.finish(
-                page_html(
-                    self,
-                    self.base,
-                    lang,
-                    next_path=next_path,
-                    identity=identity,
-                    wrong_role=wrong,
-                    status=403,
-                )
-            )
+            return self._wrong_role(lang, next_path, identity)
         notice = texts(lang)["signed_out"] if self.get_argument("keluar", "") == "1" else ""
         self.finish(
             page_html(self, self.base, lang, next_path=next_path, identity=identity, notice=notice)
@@ -265,21 +254,25 @@ class SignInHandler(StaffPage):
             )
         wanted = staff_app_of(next_path) if next_path else None
         if wanted is not None and STAFF_APPS[wanted] != identity.role:
-            return self.finish(
-                page_html(
-                    self,
-                    self.base,
-                    lang,
-                    next_path=next_path,
-                    identity=identity,
-                    wrong_role=STAFF_APPS[wanted],
-                    status=403,
-                )
-            )
+            return self._wrong_role(lang, next_path, identity)
         own = APP_FOR_ROLE.get(identity.role)
         if own is None:  # not a staff role (cannot happen with sign_in_staff): stay here
             return self.finish(page_html(self, self.base, lang, identity=identity))
         self.redirect(next_path or app_path(self.base, own), status=303)
+
+    def _wrong_role(self, lang, next_path, identity) -> None:
+        """403: signed in, but the app asked for is the other staff role's."""
+        self.finish(
+            page_html(
+                self,
+                self.base,
+                lang,
+                next_path=next_path,
+                identity=identity,
+                wrong_role=STAFF_APPS[staff_app_of(next_path)],
+                status=403,
+            )
+        )
 
     def _refused(self, lang, next_path, username, refusal) -> None:
         """The form again with the one sentence of the catalogue (berdikari.messages) for the
