@@ -121,7 +121,9 @@ def test_a_backup_that_cannot_be_written_leaves_no_partial_file(tmp_path):
     target = tmp_path / "no-such-folder" / "b.jsonl"
     r = runner.invoke(app, ["backup", str(target), "--database-url", url])
     _clean(r)
-    assert f"{target}: cannot be written (No such file or directory)" in r.output
+    assert (
+        f"{target} cannot be written (No such file or directory); nothing was written" in r.output
+    )
     r = runner.invoke(app, ["backup", str(tmp_path), "--database-url", url])
     _clean(r)
     assert "Is a directory" in r.output
