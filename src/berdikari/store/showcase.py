@@ -499,12 +499,7 @@ class ShowcaseOps(Guarded):
     def _speciality_id(self, s: Session, speciality: str | None) -> int | None:
         if speciality in (None, ""):
             return None
-        row = s.execute(
-            select(ShowcaseTerm).where(
-                ShowcaseTerm.kind == vocab.ShowcaseTermKind.SPECIALITY.value,
-                ShowcaseTerm.key == speciality,
-            )
-        ).scalar_one_or_none()
+        row = _term_row(s, vocab.ShowcaseTermKind.SPECIALITY, speciality)
         if row is None:
             raise InvalidInput("not-one-of", field="speciality", value=speciality)
         return row.id
@@ -705,12 +700,7 @@ class ShowcaseOps(Guarded):
             cols.setdefault("product_id", m.product_id)
         if kind == vocab.HandoverKind.AWARD:
             award = entry.get("award")
-            row = s.execute(
-                select(ShowcaseTerm).where(
-                    ShowcaseTerm.kind == vocab.ShowcaseTermKind.AWARD.value,
-                    ShowcaseTerm.key == award,
-                )
-            ).scalar_one_or_none()
+            row = _term_row(s, vocab.ShowcaseTermKind.AWARD, award)
             if row is None:
                 raise InvalidInput("handover-not-an-award", field="award_key", n=n)
             cols["award_id"] = row.id
@@ -899,6 +889,13 @@ class ShowcaseOps(Guarded):
 
         with self.store.read() as s:
             return figures(s, self._visible_umkm_ids(s))
+
+
+def _term_row(s: Session, kind: vocab.ShowcaseTermKind, key) -> ShowcaseTerm | None:
+    """The speciality or award row with ``key`` (None when there is none)."""
+    return s.execute(
+        select(ShowcaseTerm).where(ShowcaseTerm.kind == kind.value, ShowcaseTerm.key == key)
+    ).scalar_one_or_none()
 
 
 # --- the anonymous public entry point ------------------------------------------------------------
