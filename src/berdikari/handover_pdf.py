@@ -11,10 +11,15 @@ from __future__ import annotations
 from berdikari import vocab
 from berdikari.i18n import t
 from berdikari.owner_report import _font, long_date
+from berdikari.report_text import office_name
 
 PROGRAMME = "Program Pendampingan UMKM Pangan dan Obat Tradisional"
 """The programme's name as printed on its certificates (a proper name: not translated)."""
-OFFICE = "Balai Besar POM di Palangka Raya"
+
+
+def _text(pdf, height: float, text: str) -> None:
+    """A left-aligned paragraph, then the next line."""
+    pdf.multi_cell(0, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def _pdf(orientation: str = "P"):
@@ -34,42 +39,22 @@ def mc_list_pdf(event, lang: str = "id") -> bytes:
     pdf.set_title(event.title)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 16)
-    pdf.multi_cell(0, 8, event.title, align="L", new_x="LMARGIN", new_y="NEXT")
+    _text(pdf, 8, event.title)
     pdf.set_font("DejaVu", "", 11)
-    pdf.multi_cell(
-        0,
-        6,
-        f"{long_date(event.held_on, lang)} · {event.place}",
-        align="L",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.multi_cell(
-        0, 6, t("List for the master of ceremonies", lang), align="L", new_x="LMARGIN", new_y="NEXT"
-    )
+    _text(pdf, 6, f"{long_date(event.held_on, lang)} · {event.place}")
+    _text(pdf, 6, t("List for the master of ceremonies", lang))
     pdf.ln(4)
     for e in event.entries:
         pdf.set_font("DejaVu", "B", 12)
-        pdf.multi_cell(
-            0,
-            7,
-            f"{e.position}. {e.umkm_name} ({e.regency})",
-            align="L",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        _text(pdf, 7, f"{e.position}. {e.umkm_name} ({e.regency})")
         pdf.set_font("DejaVu", "", 11)
         who = t("Received by {name}", lang, name=e.owner_name)
         what = vocab.HandoverKind.label_of(e.kind, lang)
-        pdf.multi_cell(
-            0, 6, f"{what}: {e.achievement(lang)}", align="L", new_x="LMARGIN", new_y="NEXT"
-        )
-        pdf.multi_cell(0, 6, who, align="L", new_x="LMARGIN", new_y="NEXT")
+        _text(pdf, 6, f"{what}: {e.achievement(lang)}")
+        _text(pdf, 6, who)
         pdf.ln(2)
     if not event.entries:
-        pdf.multi_cell(
-            0, 6, t("No recipients recorded yet.", lang), align="L", new_x="LMARGIN", new_y="NEXT"
-        )
+        _text(pdf, 6, t("No recipients recorded yet.", lang))
     return bytes(pdf.output())
 
 
@@ -110,11 +95,9 @@ def certificates_pdf(event, lang: str = "id") -> bytes:
             new_x="LMARGIN",
             new_y="NEXT",
         )
-        pdf.cell(0, 7, OFFICE, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 7, office_name(lang), align="C", new_x="LMARGIN", new_y="NEXT")
     if not event.entries:
         pdf.add_page()
         pdf.set_font("DejaVu", "", 12)
-        pdf.multi_cell(
-            0, 6, t("No recipients recorded yet.", lang), align="L", new_x="LMARGIN", new_y="NEXT"
-        )
+        _text(pdf, 6, t("No recipients recorded yet.", lang))
     return bytes(pdf.output())

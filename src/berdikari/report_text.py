@@ -14,6 +14,11 @@ GRAVEST_FIRST = tuple(reversed(CRITICALITIES))
 """The grades as reports list them: the most serious first."""
 
 
+def office_name(lang: str) -> str:
+    """The office that runs the programme, as its papers (visit report, certificates) name it."""
+    return t("Balai Besar POM in Palangka Raya", lang)
+
+
 def criticality_label(criticality: str | None, lang: str) -> str:
     return vocab.Criticality.label_of(criticality, lang) if criticality else ""
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from berdikari import vocab
 from berdikari.apps.mentoring import latest_results, when
 from berdikari.i18n import t
+from berdikari.report_text import office_name
 from berdikari.reports import item_label
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
@@ -68,7 +69,7 @@ def report_lines(umkm, visit, actions, milestones, lang: str, assessments=()) ->
     from berdikari.checklists import load_all
 
     lines = [
-        Line("office", t("Balai Besar POM in Palangka Raya", lang)),
+        Line("office", office_name(lang)),
         Line("office", t("Berdikari mentoring programme for UMKM", lang)),
         Line("h1", t("Visit report and action plan", lang)),
         Line("field", umkm.name, t("UMKM", lang)),
